@@ -1,0 +1,35 @@
+import { serverEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { handleErrors } from "@/lib/http/handle";
+import { readJsonBody } from "@/lib/http/read-json-body";
+import { assertSameOrigin } from "@/lib/http/same-origin";
+import { parseRequest } from "@/lib/http/validate";
+import { StopReason, startRun } from "@/lib/runs/active-runs";
+import { pickStreamFormat, runStreamResponse } from "@/lib/runs/run-response";
+import { findWorkflow } from "@/lib/workflows/registry";
+import { MAX_BODY_BYTES, startRunRequestSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Starts a run and streams its steps: an AI SDK UI message stream over SSE, or NDJSON for
+ * `Accept: application/x-ndjson`. Every check happens before any model is touched.
+ */
+export const POST = handleErrors(async (request: Request) => {
+  const env = serverEnv();
+  assertSameOrigin(request, env.ALLOWED_ORIGINS);
+  const body = parseRequest(startRunRequestSchema, await readJsonBody(request, MAX_BODY_BYTES));
+  const workflow = findWorkflow(body.workflow);
+  if (!workflow) throw new AppError("not_found", `There is no workflow called "${body.workflow}".`);
+  const input = parseRequest(workflow.inputSchema, body.input);
+
+  const run = await startRun(workflow, input);
+  return runStreamResponse({
+    runId: run.runId,
+    log: run.log,
+    format: pickStreamFormat(request.headers.get("accept")),
+    heartbeatMs: env.HEARTBEAT_MS,
+    // Off Lambda a closed connection is a real signal; there, a later issue keeps runs going.
+    onCancel: () => run.stop(StopReason.clientGone()),
+  });
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const MAX_BODY_BYTES = 32 * 1024;
+export const MAX_INPUT_CHARS = 4000;
+
+/** The body of `POST /api/runs`. */
+export const startRunRequestSchema = z.strictObject({
+  workflow: z.string().trim().min(1, "Choose a workflow.").max(64),
+  input: z
+    .string()
+    .trim()
+    .min(1, "Describe the task for the workflow.")
+    .max(MAX_INPUT_CHARS, `Keep the task under ${MAX_INPUT_CHARS} characters.`),
+});
+
+export type StartRunRequest = z.infer<typeof startRunRequestSchema>;

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "stepstream", template: "%s · stepstream" },
+  description: "Watch every step of a LangGraph workflow agent stream in live.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen antialiased">
+        <header className="border-b border-border bg-card">
+          <nav className="mx-auto flex max-w-6xl items-center gap-6 px-6 py-3">
+            <Link href="/" className="font-semibold tracking-tight">
+              stepstream
+            </Link>
+            <span className="text-sm text-muted-foreground">LangGraph workflows, step by step, live</span>
+          </nav>
+        </header>
+        <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,204 @@
+import "server-only";
+import type { AIMessageChunk } from "@langchain/core/messages";
+import type { ModelFactory } from "@/lib/models/factory";
+import type { WorkflowSpec } from "@/lib/workflows/types";
+import type { RunChunk, RunError, RunPart, StepPart, StepStatus, TokenUsage } from "./contract";
+import { textPartMetadata } from "./contract";
+import { describeRunFailure, type StopReason, stopReasonOf } from "./run-errors";
+
+export interface ExecuteRunOptions {
+  runId: string;
+  workflow: WorkflowSpec;
+  input: string;
+  models: ModelFactory;
+  /** Aborting it stops the graph and the model call in flight; its reason says who stopped the run. */
+  signal: AbortSignal;
+  /** Where the run's parts go. The executor does not care whether that is a socket, a log or a store. */
+  write: (chunk: RunChunk) => void;
+  now?: () => number;
+}
+
+interface StepState {
+  part: StepPart;
+  textStarted: boolean;
+  usage: TokenUsage;
+}
+
+type TaskStart = { id: string; name: string; input: unknown };
+type TaskResult = { id: string; name: string; result?: unknown; error?: unknown };
+
+/**
+ * Runs a workflow's graph and describes its progress as run-stream parts. Node lifecycle comes
+ * from LangGraph's `tasks` stream mode and tokens from `messages` mode, attributed to their task
+ * by the task id in the checkpoint namespace. It always ends with exactly one terminal part, and
+ * never throws.
+ */
+export async function executeRun(options: ExecuteRunOptions): Promise<void> {
+  const { runId, workflow, input, models, signal, write } = options;
+  const now = options.now ?? Date.now;
+  const steps = new Map<string, StepState>();
+  const run: RunPart = {
+    runId,
+    workflow: workflow.id,
+    model: models.info,
+    status: "running",
+    startedAt: now(),
+  };
+
+  const writeRun = () => write({ type: "data-run", id: runId, data: { ...run, usage: totalUsage(steps) } });
+  const writeStep = (step: StepState) =>
+    write({ type: "data-step", id: step.part.taskId, data: { ...step.part } });
+  const closeSteps = (status: StepStatus, error?: string) => {
+    for (const step of steps.values()) {
+      if (step.part.status === "running") finishStep(step, status, undefined, error);
+    }
+  };
+  const finishStep = (step: StepState, status: StepStatus, update: unknown, error?: string) => {
+    if (step.textStarted) write({ type: "text-end", id: step.part.taskId });
+    const endedAt = now();
+    step.part = {
+      ...step.part,
+      status,
+      endedAt,
+      durationMs: endedAt - step.part.startedAt,
+      usage: step.usage,
+      summary: status === "done" ? summarize(workflow, step.part.node, update) : undefined,
+      ...(error ? { error } : {}),
+    };
+    writeStep(step);
+  };
+
+  write({ type: "start", messageId: runId });
+  writeRun();
+  let finalState: Record<string, unknown> | undefined;
+  try {
+    const graph = workflow.build();
+    const stream = await graph.stream(
+      { task: input },
+      { streamMode: ["tasks", "messages", "values"], signal, configurable: { models } },
+    );
+    for await (const item of stream) {
+      const [mode, payload] = item as [string, unknown];
+      if (mode === "values") {
+        finalState = payload as Record<string, unknown>;
+      } else if (mode === "messages") {
+        const [message, metadata] = payload as [AIMessageChunk, Record<string, unknown>];
+        const step = steps.get(taskIdOf(metadata));
+        if (step) relayToken(step, message, write);
+      } else if (mode === "tasks") {
+        const task = payload as TaskStart | TaskResult;
+        if ("input" in task) {
+          const step: StepState = {
+            part: {
+              taskId: task.id,
+              node: task.name,
+              label: workflow.stepLabel?.(task.name, task.input as Record<string, unknown>),
+              status: "running",
+              startedAt: now(),
+            },
+            textStarted: false,
+            usage: { inputTokens: 0, outputTokens: 0 },
+          };
+          steps.set(task.id, step);
+          writeStep(step);
+        } else {
+          const step = steps.get(task.id);
+          const failed = task.error !== null && task.error !== undefined;
+          if (step)
+            finishStep(
+              step,
+              failed ? "failed" : "done",
+              task.result,
+              failed ? errorText(task.error) : undefined,
+            );
+        }
+      }
+    }
+    signal.throwIfAborted();
+    write({ type: "data-result", id: runId, data: { markdown: workflow.result(finalState ?? {}) } });
+    Object.assign(run, { status: "done", endedAt: now() });
+    writeRun();
+    write({ type: "finish", finishReason: "stop" });
+  } catch (error) {
+    const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
+    if (stopped) {
+      endStopped(stopped);
+    } else {
+      endFailed(describeRunFailure(error));
+    }
+  }
+
+  function endStopped(reason: StopReason) {
+    closeSteps("stopped");
+    Object.assign(run, { status: "stopped", endedAt: now() });
+    writeRun();
+    write({ type: "abort", reason: reason.message });
+  }
+
+  function endFailed(error: RunError) {
+    closeSteps("failed", error.message);
+    Object.assign(run, { status: "failed", endedAt: now(), error });
+    writeRun();
+    const terminal = {
+      type: "error" as const,
+      errorText: error.message,
+      code: error.code,
+      retryable: error.retryable,
+    };
+    write(terminal);
+  }
+}
+
+function relayToken(step: StepState, message: AIMessageChunk, write: (chunk: RunChunk) => void): void {
+  const usage = message.usage_metadata;
+  if (usage) {
+    step.usage = {
+      inputTokens: step.usage.inputTokens + (usage.input_tokens ?? 0),
+      outputTokens: step.usage.outputTokens + (usage.output_tokens ?? 0),
+    };
+  }
+  const delta = typeof message.content === "string" ? message.content : message.text;
+  if (!delta) return;
+  const id = step.part.taskId;
+  if (!step.textStarted) {
+    step.textStarted = true;
+    write({ type: "text-start", id, providerMetadata: textPartMetadata(id) });
+  }
+  write({ type: "text-delta", id, delta });
+}
+
+/** The task id from a `messages` event: the checkpoint namespace is "node:taskId" at the top level. */
+function taskIdOf(metadata: Record<string, unknown>): string {
+  const namespace = String(metadata.langgraph_checkpoint_ns ?? "");
+  const topLevel = namespace.split("|")[0] ?? "";
+  return topLevel.slice(topLevel.indexOf(":") + 1);
+}
+
+function summarize(workflow: WorkflowSpec, node: string, update: unknown): string | undefined {
+  const record = (update ?? {}) as Record<string, unknown>;
+  const own = workflow.stepSummary?.(node, record);
+  if (own) return own;
+  const longest = Object.values(record)
+    .filter((value): value is string => typeof value === "string")
+    .sort((a, b) => b.length - a.length)[0];
+  if (!longest) return undefined;
+  const plain = longest
+    .replace(/[#*_`>]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return plain.length > 140 ? `${plain.slice(0, 139)}…` : plain;
+}
+
+function totalUsage(steps: Map<string, StepState>): TokenUsage {
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (const step of steps.values()) {
+    inputTokens += step.usage.inputTokens;
+    outputTokens += step.usage.outputTokens;
+  }
+  return { inputTokens, outputTokens };
+}
+
+function errorText(error: unknown): string {
+  return describeRunFailure(error).message;
+}

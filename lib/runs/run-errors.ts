@@ -1,0 +1,104 @@
+import { AppError } from "@/lib/errors";
+import type { RunError } from "./contract";
+
+/** Why a run was stopped; passed as the AbortSignal's reason. */
+export class StopReason {
+  constructor(
+    readonly by: "user" | "client-disconnect" | "shutdown",
+    readonly message: string,
+  ) {}
+
+  static byUser(): StopReason {
+    return new StopReason("user", "Stopped by the user.");
+  }
+
+  static clientGone(): StopReason {
+    return new StopReason("client-disconnect", "Stopped because the browser disconnected.");
+  }
+}
+
+export function stopReasonOf(reason: unknown): StopReason {
+  return reason instanceof StopReason ? reason : new StopReason("user", "Stopped.");
+}
+
+/** Bedrock's error names, mapped to what a person can act on. */
+const modelErrors: Record<string, Omit<RunError, "message"> & { message: string }> = {
+  ThrottlingException: {
+    code: "rate_limited",
+    retryable: true,
+    message: "Bedrock is throttling this account; try again in a minute.",
+  },
+  ServiceQuotaExceededException: {
+    code: "rate_limited",
+    retryable: true,
+    message: "This account has used its Bedrock quota; try again later or raise the quota.",
+  },
+  ModelStreamErrorException: {
+    code: "model_error",
+    retryable: true,
+    message: "The model stopped in the middle of its answer; try again.",
+  },
+  InternalServerException: {
+    code: "model_error",
+    retryable: true,
+    message: "Bedrock had an internal error; try again.",
+  },
+  ServiceUnavailableException: {
+    code: "model_error",
+    retryable: true,
+    message: "Bedrock is unavailable right now; try again shortly.",
+  },
+  ModelNotReadyException: {
+    code: "model_error",
+    retryable: true,
+    message: "The model is not ready yet; try again shortly.",
+  },
+  ModelTimeoutException: {
+    code: "model_error",
+    retryable: true,
+    message: "The model took too long to answer; try again.",
+  },
+  ValidationException: {
+    code: "model_error",
+    retryable: false,
+    message: "Bedrock rejected the request: check BEDROCK_MODEL_ID (it must exist in this region).",
+  },
+  ResourceNotFoundException: {
+    code: "model_error",
+    retryable: false,
+    message: "The model id was not found in this region: check BEDROCK_MODEL_ID and AWS_REGION.",
+  },
+  AccessDeniedException: {
+    code: "model_error",
+    retryable: false,
+    message:
+      "Bedrock denied access: grant bedrock:InvokeModelWithResponseStream and enable the model in this account.",
+  },
+  UnrecognizedClientException: {
+    code: "model_error",
+    retryable: false,
+    message: "AWS did not recognise the credentials; check the AWS profile or keys.",
+  },
+  CredentialsProviderError: {
+    code: "model_error",
+    retryable: false,
+    message: "No AWS credentials were found; configure a profile or run with MODEL_PROVIDER=offline.",
+  },
+};
+
+/** Turns whatever ended a run into a terminal error a person understands, without internals. */
+export function describeRunFailure(error: unknown): RunError {
+  if (error instanceof AppError)
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  const name = error instanceof Error ? error.name : undefined;
+  const known = name ? modelErrors[name] : undefined;
+  if (known) return { ...known };
+  if (name === "GraphRecursionError") {
+    return {
+      code: "internal",
+      retryable: false,
+      message: "The workflow looped more times than allowed and was ended.",
+    };
+  }
+  return { code: "internal", retryable: true, message: "The run failed unexpectedly; try again." };
+}

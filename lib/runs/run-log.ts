@@ -1,0 +1,61 @@
+import { isTerminalChunk, type RunChunk, type SequencedChunk } from "./contract";
+
+/** A sequenced part plus its JSON, serialised once however many readers it has. */
+export interface LoggedChunk extends SequencedChunk {
+  json: string;
+}
+
+/**
+ * The ordered record of one run's parts. The executor appends; any number of readers follow it
+ * from any sequence number, each at its own pace (they pull, the log never pushes). It accepts
+ * nothing after the terminal part, so a reader always sees exactly one.
+ */
+export class RunLog {
+  readonly #entries: LoggedChunk[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  get lastSeq(): number {
+    return this.#entries.length;
+  }
+
+  get isClosed(): boolean {
+    const last = this.#entries.at(-1);
+    return last !== undefined && isTerminalChunk(last.chunk);
+  }
+
+  /** Appends a part and returns its sequence number; parts after the terminal one are dropped. */
+  append(chunk: RunChunk): number | undefined {
+    if (this.isClosed) return undefined;
+    const seq = this.#entries.length + 1;
+    this.#entries.push({ seq, chunk, json: JSON.stringify(chunk) });
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+    return seq;
+  }
+
+  /** The parts after `afterSeq` that are already here. */
+  entriesAfter(afterSeq: number): readonly LoggedChunk[] {
+    return this.#entries.slice(Math.max(0, afterSeq));
+  }
+
+  /** The part with sequence number `afterSeq + 1`, waiting for it if it has not been appended yet. */
+  async next(afterSeq: number, signal?: AbortSignal): Promise<LoggedChunk | undefined> {
+    for (;;) {
+      const entry = this.#entries[afterSeq];
+      if (entry) return entry;
+      if (this.isClosed || signal?.aborted) return undefined;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          this.#waiters.delete(wake);
+          resolve();
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.#waiters.add(wake);
+      });
+    }
+  }
+}

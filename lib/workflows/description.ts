@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/** A workflow's graph as data: derived from the compiled LangGraph graph, never written by hand. */
+export const workflowGraphSchema = z.object({
+  nodes: z.array(z.object({ id: z.string() })),
+  edges: z.array(z.object({ source: z.string(), target: z.string(), conditional: z.boolean() })),
+});
+export type WorkflowGraph = z.infer<typeof workflowGraphSchema>;
+
+/** What `GET /api/workflows` returns for each workflow, and what the UI draws. */
+export const workflowDescriptionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  pattern: z.string(),
+  description: z.string(),
+  exampleInput: z.string(),
+  inputSchema: z.record(z.string(), z.unknown()),
+  graph: workflowGraphSchema,
+});
+export type WorkflowDescription = z.infer<typeof workflowDescriptionSchema>;
+
+export const START_NODE = "__start__";
+export const END_NODE = "__end__";

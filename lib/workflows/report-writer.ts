@@ -1,0 +1,85 @@
+import "server-only";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { Annotation, END, Send, START, StateGraph } from "@langchain/langgraph";
+import { askModel } from "./model-access";
+import { parseSections } from "./parse";
+
+/** The planner may split a task into at most this many sections (and so this many workers). */
+export const MAX_SECTIONS = 6;
+
+interface SectionDraft {
+  index: number;
+  title: string;
+  text: string;
+}
+
+const ReportState = Annotation.Root({
+  task: Annotation<string>,
+  sections: Annotation<string[]>,
+  drafts: Annotation<SectionDraft[]>({
+    // Workers finish in any order; each appends its own draft, and `compose` sorts them.
+    reducer: (done, more) => done.concat(more),
+    default: () => [],
+  }),
+  report: Annotation<string>,
+});
+type ReportState = typeof ReportState.State;
+
+/** What one worker receives through `Send`: its own slice of the job, not the whole state. */
+export interface SectionTask {
+  task: string;
+  index: number;
+  title: string;
+}
+
+async function plan(state: ReportState, config: RunnableConfig) {
+  const text = await askModel(config, {
+    role: "plan",
+    system: `You plan short reports. Reply with "SECTIONS:" and a numbered list of two to ${MAX_SECTIONS - 1} section titles, nothing else.`,
+    fields: { Task: state.task },
+  });
+  return { sections: parseSections(text, MAX_SECTIONS) };
+}
+
+/** Orchestrator: one `section` worker per planned section, decided at run time. */
+function assignWorkers(state: ReportState): Send[] {
+  return state.sections.map(
+    (title, index) => new Send("section", { task: state.task, index, title } satisfies SectionTask),
+  );
+}
+
+async function section(work: SectionTask, config: RunnableConfig) {
+  const text = await askModel(config, {
+    role: "section",
+    system: "You write one section of a report: a heading and two short paragraphs in Markdown.",
+    fields: { Task: work.task, Section: work.title },
+  });
+  return { drafts: [{ index: work.index, title: work.title, text }] };
+}
+
+async function compose(state: ReportState, config: RunnableConfig) {
+  const ordered = [...state.drafts].sort((a, b) => a.index - b.index);
+  const text = await askModel(config, {
+    role: "compose",
+    system:
+      "You edit reports. Add a title and a one-paragraph introduction, keep the sections as given, and end with a short summary.",
+    fields: { Task: state.task },
+    body: ordered.map((draft) => draft.text).join("\n\n"),
+  });
+  return { report: text };
+}
+
+/** Orchestrator–workers with `Send`: plan → N × section (in parallel) → compose. */
+export function buildReportWriter() {
+  return new StateGraph(ReportState)
+    .addNode("plan", plan)
+    .addNode("section", section)
+    .addNode("compose", compose)
+    .addEdge(START, "plan")
+    .addConditionalEdges("plan", assignWorkers, ["section"])
+    .addEdge("section", "compose")
+    .addEdge("compose", END)
+    .compile();
+}
+
+export type ReportWriterState = ReportState;

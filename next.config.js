@@ -1,0 +1,21 @@
+// @ts-check
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // A self-contained server (.next/standalone/server.js) is what the Lambda image runs.
+  output: "standalone",
+  // gzip buffers a response until a chunk fills up, which would hold back streamed run events.
+  compress: false,
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The graph runtime and the AWS SDK stay plain Node requires: smaller bundles, and they load
+  // only when the first run needs them, never on the health check.
+  serverExternalPackages: [
+    "@langchain/langgraph",
+    "@langchain/core",
+    "@langchain/aws",
+    "@aws-sdk/client-bedrock-runtime",
+  ],
+};
+
+module.exports = nextConfig;
