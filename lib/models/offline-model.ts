@@ -58,7 +58,8 @@ export class OfflineChatModel extends BaseChatModel {
   ): AsyncGenerator<ChatGenerationChunk> {
     const signal = options.signal;
     const reply = composeOfflineReply(this.role, messages.map(messageText));
-    const tokens = splitIntoTokens(reply).slice(0, this.maxTokens);
+    const allTokens = splitIntoTokens(reply);
+    const tokens = allTokens.slice(0, this.maxTokens);
     const intervalMs = this.tokensPerSecond > 0 ? 1000 / this.tokensPerSecond : 0;
     const startedAt = performance.now();
 
@@ -75,7 +76,9 @@ export class OfflineChatModel extends BaseChatModel {
       (sum, message) => sum + splitIntoTokens(messageText(message)).length,
       0,
     );
-    yield new GenerationChunk({
+    // The closing chunk carries the usage, as Bedrock's metadata event does; it goes through the
+    // callbacks too, so stream listeners (LangGraph's `messages` mode) see the counts.
+    const closing = new GenerationChunk({
       text: "",
       message: new AIMessageChunk({
         content: "",
@@ -84,11 +87,11 @@ export class OfflineChatModel extends BaseChatModel {
           output_tokens: tokens.length,
           total_tokens: inputTokens + tokens.length,
         },
-        response_metadata: {
-          stopReason: tokens.length < splitIntoTokens(reply).length ? "max_tokens" : "end_turn",
-        },
+        response_metadata: { stopReason: tokens.length < allTokens.length ? "max_tokens" : "end_turn" },
       }),
     });
+    yield closing;
+    await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk: closing });
   }
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { MAX_INPUT_CHARS } from "@/app/api/runs/schema";
+import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import { type ArticleWriterState, buildArticleWriter } from "./article-writer";
 import { buildPitchRefiner, type PitchRefinerState } from "./pitch-refiner";
 import { buildReportWriter, type ReportWriterState, type SectionTask } from "./report-writer";

@@ -5,9 +5,10 @@ import { readJsonBody } from "@/lib/http/read-json-body";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { parseRequest } from "@/lib/http/validate";
 import { StopReason, startRun } from "@/lib/runs/active-runs";
+import { MAX_BODY_BYTES } from "@/lib/runs/limits";
 import { pickStreamFormat, runStreamResponse } from "@/lib/runs/run-response";
 import { findWorkflow } from "@/lib/workflows/registry";
-import { MAX_BODY_BYTES, startRunRequestSchema } from "./schema";
+import { startRunRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,5 @@
 import { z } from "zod";
-
-export const MAX_BODY_BYTES = 32 * 1024;
-export const MAX_INPUT_CHARS = 4000;
+import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 
 /** The body of `POST /api/runs`. */
 export const startRunRequestSchema = z.strictObject({

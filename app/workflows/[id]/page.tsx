@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { RunView } from "@/components/run/run-view";
+import { serverEnv } from "@/lib/env";
+import { describeModel } from "@/lib/models/factory";
+import { describeWorkflowById } from "@/lib/workflows/describe";
+
+export async function generateMetadata({ params }: PageProps<"/workflows/[id]">): Promise<Metadata> {
+  const workflow = await describeWorkflowById((await params).id);
+  return { title: workflow?.title ?? "Workflow not found" };
+}
+
+export default async function WorkflowPage({ params }: PageProps<"/workflows/[id]">) {
+  await connection();
+  const workflow = await describeWorkflowById((await params).id);
+  if (!workflow) notFound();
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/" className="text-sm text-muted-foreground hover:text-foreground">
+          ← All workflows
+        </Link>
+        <p className="mt-3 text-xs font-medium uppercase tracking-wide text-primary">{workflow.pattern}</p>
+        <h1 className="text-2xl font-semibold tracking-tight">{workflow.title}</h1>
+        <p className="mt-1 max-w-3xl text-muted-foreground">{workflow.description}</p>
+      </div>
+      <RunView workflow={workflow} model={describeModel(serverEnv())} />
+    </div>
+  );
+}

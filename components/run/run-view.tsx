@@ -1,0 +1,159 @@
+"use client";
+
+import { type FormEvent, useMemo, useState } from "react";
+import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
+import type { ModelInfo, StepStatus } from "@/lib/runs/contract";
+import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
+import type { WorkflowDescription } from "@/lib/workflows/description";
+import { formatDuration, formatTokens } from "./format";
+import { RunResult } from "./run-result";
+import { StatusBadge } from "./status-badge";
+import { StepTimeline } from "./step-timeline";
+import { type RunStep, useRun } from "./use-run";
+
+/** The live run page: task input, the graph lighting up, a timeline of steps, and the result. */
+export function RunView({ workflow, model }: { workflow: WorkflowDescription; model: ModelInfo }) {
+  const [input, setInput] = useState(workflow.exampleInput);
+  const [lastInput, setLastInput] = useState<string>();
+  const { run, steps, result, busy, failure, start, stop } = useRun(workflow.id);
+  const [stopping, setStopping] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const task = input.trim();
+    if (!task || busy) return;
+    setLastInput(task);
+    setStopping(false);
+    start(task);
+  };
+  const requestStop = async () => {
+    setStopping(true);
+    await stop();
+  };
+
+  const activity = useMemo(() => nodeActivity(steps), [steps]);
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={submit} className="space-y-3 rounded-lg border border-border bg-card p-4">
+        <label htmlFor="task" className="block text-sm font-medium">
+          Task
+        </label>
+        <textarea
+          id="task"
+          name="task"
+          value={input}
+          maxLength={MAX_INPUT_CHARS}
+          onChange={(event) => setInput(event.target.value)}
+          rows={2}
+          className="w-full rounded-md border border-border bg-background p-2 text-sm focus:outline-2 focus:outline-primary"
+        />
+        <div className="flex flex-wrap items-center gap-3">
+          <button
+            type="submit"
+            disabled={busy || input.trim() === ""}
+            className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground disabled:opacity-50"
+          >
+            Run
+          </button>
+          {busy && (
+            <button
+              type="button"
+              onClick={requestStop}
+              disabled={stopping || !run}
+              className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+            >
+              {stopping ? "Stopping…" : "Stop"}
+            </button>
+          )}
+          <ModelNote model={model} />
+        </div>
+      </form>
+
+      <RunAnnouncer steps={steps} status={run?.status} />
+
+      {failure && (
+        <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4" data-testid="run-error">
+          <p className="font-medium text-red-800">{failure.title}</p>
+          <p className="mt-1 text-sm text-red-700">{failure.detail}</p>
+          {lastInput && failure.retryable && (
+            <button
+              type="button"
+              onClick={() => start(lastInput)}
+              className="mt-3 rounded-md border border-red-300 bg-white px-3 py-1 text-sm text-red-800 hover:bg-red-100"
+            >
+              Retry
+            </button>
+          )}
+        </div>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+        <aside className="space-y-3 lg:sticky lg:top-4 lg:self-start">
+          <div className="rounded-lg border border-border bg-card p-3">
+            <GraphDiagram graph={workflow.graph} activity={activity} title={`${workflow.title} graph`} />
+          </div>
+          {run && (
+            <div
+              className="flex flex-wrap items-center gap-2 text-sm"
+              data-testid="run-status"
+              data-status={run.status}
+            >
+              <StatusBadge status={run.status} />
+              {run.endedAt && (
+                <span className="text-muted-foreground">{formatDuration(run.endedAt - run.startedAt)}</span>
+              )}
+              {run.usage && <span className="text-muted-foreground">{formatTokens(run.usage)} tokens</span>}
+            </div>
+          )}
+        </aside>
+        <div className="space-y-6">
+          {steps.length === 0 && !busy && !result && (
+            <p className="text-sm text-muted-foreground">
+              Press Run to watch every step of the workflow stream in.
+            </p>
+          )}
+          {steps.length === 0 && busy && <p className="text-sm text-muted-foreground">Starting the run…</p>}
+          <StepTimeline steps={steps} />
+          {result && <RunResult markdown={result.markdown} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ModelNote({ model }: { model: ModelInfo }) {
+  if (model.provider === "bedrock") {
+    return <span className="text-xs text-muted-foreground">Model: {model.label}</span>;
+  }
+  return (
+    <span className="text-xs text-muted-foreground" data-testid="offline-model-note">
+      <strong>Offline demo model</strong>: deterministic template text, no cloud. Set{" "}
+      <code>BEDROCK_MODEL_ID</code> to run on Amazon Bedrock.
+    </span>
+  );
+}
+
+/** Announces step changes to screen readers without reading out every token. */
+function RunAnnouncer({ steps, status }: { steps: readonly RunStep[]; status?: StepStatus }) {
+  const latest = [...steps].sort((a, b) => (b.endedAt ?? b.startedAt) - (a.endedAt ?? a.startedAt))[0];
+  let message = "";
+  if (status && status !== "running") message = `Run ${status}.`;
+  else if (latest) message = `${latest.node} ${latest.status === "running" ? "started" : latest.status}.`;
+  return (
+    <p aria-live="polite" className="sr-only">
+      {message}
+    </p>
+  );
+}
+
+function nodeActivity(steps: readonly RunStep[]): Map<string, NodeActivity> {
+  const activity = new Map<string, NodeActivity>();
+  const rank: Record<StepStatus, number> = { running: 3, failed: 2, stopped: 1, done: 0 };
+  for (const step of steps) {
+    const seen = activity.get(step.node);
+    const status = seen && rank[seen.status] > rank[step.status] ? seen.status : step.status;
+    activity.set(step.node, { status, tasks: (seen?.tasks ?? 0) + 1 });
+  }
+  return activity;
+}

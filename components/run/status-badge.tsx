@@ -1,0 +1,28 @@
+import type { StepStatus } from "@/lib/runs/contract";
+
+const styles: Record<StepStatus, string> = {
+  running: "bg-blue-100 text-blue-800",
+  done: "bg-green-100 text-green-800",
+  failed: "bg-red-100 text-red-800",
+  stopped: "bg-amber-100 text-amber-800",
+};
+
+const words: Record<StepStatus, string> = {
+  running: "Running",
+  done: "Done",
+  failed: "Failed",
+  stopped: "Stopped",
+};
+
+export function StatusBadge({ status }: { status: StepStatus }) {
+  return (
+    <span
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${styles[status]}`}
+    >
+      {status === "running" && (
+        <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden />
+      )}
+      {words[status]}
+    </span>
+  );
+}

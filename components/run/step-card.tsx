@@ -1,0 +1,43 @@
+"use client";
+
+import { Streamdown } from "streamdown";
+import { formatDuration, formatTokens } from "./format";
+import { StatusBadge } from "./status-badge";
+import { useNow } from "./use-now";
+import type { RunStep } from "./use-run";
+
+/** One node task: its status, live elapsed time, its text as it streams, and its cost when done. */
+export function StepCard({ step }: { step: RunStep }) {
+  const running = step.status === "running";
+  const now = useNow(running);
+  const elapsed = step.durationMs ?? now - step.startedAt;
+  return (
+    <li
+      className="rounded-lg border border-border bg-card p-4 shadow-sm"
+      data-testid="step-card"
+      data-node={step.node}
+      data-status={step.status}
+      aria-busy={running}
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="font-mono text-sm font-semibold">{step.node}</span>
+        {step.label && <span className="text-sm text-muted-foreground">{step.label}</span>}
+        <StatusBadge status={step.status} />
+        <span className="ml-auto text-xs tabular-nums text-muted-foreground" data-testid="step-elapsed">
+          {formatDuration(elapsed)}
+          {step.usage && !running ? ` · ${formatTokens(step.usage)} tokens` : ""}
+        </span>
+      </div>
+      {step.text && (
+        <div
+          className="prose-sm mt-3 max-h-72 overflow-y-auto text-sm leading-relaxed"
+          data-testid="step-text"
+        >
+          <Streamdown isAnimating={running}>{step.text}</Streamdown>
+        </div>
+      )}
+      {step.summary && !running && <p className="mt-2 text-xs text-muted-foreground">{step.summary}</p>}
+      {step.error && <p className="mt-2 text-sm text-red-700">{step.error}</p>}
+    </li>
+  );
+}
