@@ -5,6 +5,8 @@ import type { WorkflowSpec } from "@/lib/workflows/types";
 import type { RunChunk, RunError, RunPart, StepPart, StepStatus, TokenUsage } from "./contract";
 import { textPartMetadata } from "./contract";
 import { describeRunFailure, type StopReason, stopReasonOf } from "./run-errors";
+import { taskIdOfCheckpointNamespace } from "./task-ids";
+import { UsageRecorder } from "./usage-recorder";
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -73,9 +75,17 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
   let finalState: Record<string, unknown> | undefined;
   try {
     const graph = workflow.build();
+    const usage = new UsageRecorder((taskId, inputTokens, outputTokens) => {
+      const step = steps.get(taskId);
+      if (!step) return;
+      step.usage = {
+        inputTokens: step.usage.inputTokens + inputTokens,
+        outputTokens: step.usage.outputTokens + outputTokens,
+      };
+    });
     const stream = await graph.stream(
       { task: input },
-      { streamMode: ["tasks", "messages", "values"], signal, configurable: { models } },
+      { streamMode: ["tasks", "messages", "values"], signal, configurable: { models }, callbacks: [usage] },
     );
     for await (const item of stream) {
       const [mode, payload] = item as [string, unknown];
@@ -83,7 +93,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
         finalState = payload as Record<string, unknown>;
       } else if (mode === "messages") {
         const [message, metadata] = payload as [AIMessageChunk, Record<string, unknown>];
-        const step = steps.get(taskIdOf(metadata));
+        const step = steps.get(taskIdOfCheckpointNamespace(metadata.langgraph_checkpoint_ns) ?? "");
         if (step) relayToken(step, message, write);
       } else if (mode === "tasks") {
         const task = payload as TaskStart | TaskResult;
@@ -150,13 +160,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
 }
 
 function relayToken(step: StepState, message: AIMessageChunk, write: (chunk: RunChunk) => void): void {
-  const usage = message.usage_metadata;
-  if (usage) {
-    step.usage = {
-      inputTokens: step.usage.inputTokens + (usage.input_tokens ?? 0),
-      outputTokens: step.usage.outputTokens + (usage.output_tokens ?? 0),
-    };
-  }
   const delta = typeof message.content === "string" ? message.content : message.text;
   if (!delta) return;
   const id = step.part.taskId;
@@ -165,13 +168,6 @@ function relayToken(step: StepState, message: AIMessageChunk, write: (chunk: Run
     write({ type: "text-start", id, providerMetadata: textPartMetadata(id) });
   }
   write({ type: "text-delta", id, delta });
-}
-
-/** The task id from a `messages` event: the checkpoint namespace is "node:taskId" at the top level. */
-function taskIdOf(metadata: Record<string, unknown>): string {
-  const namespace = String(metadata.langgraph_checkpoint_ns ?? "");
-  const topLevel = namespace.split("|")[0] ?? "";
-  return topLevel.slice(topLevel.indexOf(":") + 1);
 }
 
 function summarize(workflow: WorkflowSpec, node: string, update: unknown): string | undefined {

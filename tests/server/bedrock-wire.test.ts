@@ -72,7 +72,7 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
 });
 
 describe("rejected requests", () => {
-  const post = (body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }) =>
+  const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
     fetch(`${server.url}/api/runs`, { method: "POST", headers, body });
 
   const cases: Array<{ name: string; send: () => Promise<Response>; status: number; code: string; mentions?: RegExp }> = [
