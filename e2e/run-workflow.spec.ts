@@ -59,6 +59,10 @@ test("parallel branches run side by side", async ({ page }) => {
   for (const node of ["lodging", "activities", "food"]) {
     await expect(page.locator(`svg [data-node="${node}"]`)).toHaveAttribute("data-status", "running");
   }
+  // The README's screenshot: three branches streaming at once.
+  await expect
+    .poll(async () => (await page.locator('[data-node="food"] [data-testid=step-text]').innerText()).length)
+    .toBeGreaterThan(90);
   await page.screenshot({ path: "docs/screenshot.png", fullPage: false });
   await expect(page.getByTestId("run-result")).toBeVisible({ timeout: 30_000 });
 });
