@@ -6,6 +6,8 @@
 export function register(): void {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.STEPSTREAM_PRELOAD === "0") return;
   setTimeout(() => {
-    import("./lib/runs/preload").catch((error: unknown) => console.error("preloading the run modules failed", error));
+    import("./lib/runs/preload").catch((error: unknown) =>
+      console.error("preloading the run modules failed", error),
+    );
   }, 0);
 }

@@ -39,11 +39,15 @@ test("a run streams its steps in order, running then done, while their text grow
   await expect(outline).toHaveAttribute("data-status", "done");
 
   await expect(page.getByTestId("run-result")).toBeVisible({ timeout: 45_000 });
-  const nodes = await page.getByTestId("step-card").evaluateAll((cards) => cards.map((card) => card.getAttribute("data-node")));
+  const nodes = await page
+    .getByTestId("step-card")
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-node")));
   expect(nodes[0]).toBe("outline");
   expect(nodes[1]).toBe("check");
   expect(nodes.slice(-2)).toEqual(["draft", "polish"]);
-  for (const status of await page.getByTestId("step-card").evaluateAll((cards) => cards.map((card) => card.getAttribute("data-status")))) {
+  for (const status of await page
+    .getByTestId("step-card")
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-status")))) {
     expect(status).toBe("done");
   }
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done");
@@ -70,7 +74,10 @@ test("parallel branches run side by side", async ({ page }) => {
 test("Stop ends a run and says so", async ({ page }) => {
   await openWorkflow(page, offline.url, "report-writer");
   await page.getByRole("button", { name: "Run" }).click();
-  await expect(page.locator('[data-testid=step-card][data-node="plan"]')).toHaveAttribute("data-status", "running");
+  await expect(page.locator('[data-testid=step-card][data-node="plan"]')).toHaveAttribute(
+    "data-status",
+    "running",
+  );
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "stopped");
   await expect(page.locator('[data-testid=step-card][data-status="stopped"]')).not.toHaveCount(0);
@@ -82,7 +89,11 @@ test.describe("with a Bedrock that refuses", () => {
   let bedrock: FakeBedrock;
   let server: AppServer;
   test.beforeAll(async () => {
-    bedrock = await startFakeBedrock(() => ({ status: 403, errorType: "AccessDeniedException", message: "not authorized" }));
+    bedrock = await startFakeBedrock(() => ({
+      status: 403,
+      errorType: "AccessDeniedException",
+      message: "not authorized",
+    }));
     server = await startAppServer({
       BEDROCK_MODEL_ID: "anthropic.claude-3-5-haiku-20241022-v1:0",
       BEDROCK_ENDPOINT_URL: bedrock.endpoint,
@@ -102,7 +113,10 @@ test.describe("with a Bedrock that refuses", () => {
     await expect(alert).toBeVisible();
     await expect(alert).toContainText("The model could not finish");
     await expect(alert).toContainText("Bedrock denied access");
-    await expect(page.locator('[data-testid=step-card][data-node="generate"]')).toHaveAttribute("data-status", "failed");
+    await expect(page.locator('[data-testid=step-card][data-node="generate"]')).toHaveAttribute(
+      "data-status",
+      "failed",
+    );
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "failed");
   });
 });

@@ -35,7 +35,9 @@ export class UsageRecorder extends BaseCallbackHandler {
     const taskId = this.#taskOfCall.get(runId);
     this.#taskOfCall.delete(runId);
     if (!taskId) return;
-    const generation = output.generations[0]?.[0] as { message?: { usage_metadata?: TokenCounts } } | undefined;
+    const generation = output.generations[0]?.[0] as
+      | { message?: { usage_metadata?: TokenCounts } }
+      | undefined;
     const usage = generation?.message?.usage_metadata;
     if (usage) this.onUsage(taskId, usage.input_tokens ?? 0, usage.output_tokens ?? 0);
   }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type AppServer, startAppServer } from "../support/app-server";
-import { type FakeBedrock, type FakeBedrockPlan, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
+import {
+  type FakeBedrock,
+  type FakeBedrockPlan,
+  startFakeBedrock,
+  textAnswer,
+} from "../support/fake-bedrock";
 import { postRun } from "../support/read-stream";
 
 const MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -30,7 +35,10 @@ beforeEach(() => {
 describe("the Bedrock path, against a loopback server speaking ConverseStream", () => {
   it("runs a whole workflow through the real ChatBedrockConverse", async () => {
     bedrock.requests.length = 0;
-    plan = () => ({ events: textAnswer(["Hello", " from", " Bedrock"], { inputTokens: 17, outputTokens: 3 }), delayMs: 20 });
+    plan = () => ({
+      events: textAnswer(["Hello", " from", " Bedrock"], { inputTokens: 17, outputTokens: 3 }),
+      delayMs: 20,
+    });
     const { chunks } = await postRun(server.url, { workflow: "trip-planner", input: "Four days in Oslo" });
     expect(chunks.at(-1)?.chunk.type).toBe("finish");
 
@@ -40,14 +48,19 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
       expect(request.path).toBe(`/model/${encodeURIComponent(MODEL_ID)}/converse-stream`);
       expect(request.modelId).toBe(MODEL_ID);
       expect(request.body.inferenceConfig?.maxTokens).toBe(321);
-      expect(String(request.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d+\/eu-west-1\/bedrock\//);
+      expect(String(request.headers.authorization)).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTEST\/\d+\/eu-west-1\/bedrock\//,
+      );
     }
 
-    const run = chunks.find(({ chunk }) => chunk.type === "data-run")?.chunk as { data: { model: { provider: string; id: string } } };
+    const run = chunks.find(({ chunk }) => chunk.type === "data-run")?.chunk as {
+      data: { model: { provider: string; id: string } };
+    };
     expect(run.data.model).toMatchObject({ provider: "bedrock", id: MODEL_ID });
     const textByTask = new Map<string, string>();
     for (const { chunk } of chunks) {
-      if (chunk.type === "text-delta") textByTask.set(chunk.id, (textByTask.get(chunk.id) ?? "") + chunk.delta);
+      if (chunk.type === "text-delta")
+        textByTask.set(chunk.id, (textByTask.get(chunk.id) ?? "") + chunk.delta);
     }
     expect([...textByTask.values()]).toEqual(Array(4).fill("Hello from Bedrock"));
     const done = chunks.flatMap(({ chunk }) =>
@@ -57,7 +70,9 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
     );
     expect(done).toHaveLength(4);
     for (const usage of done) expect(usage).toEqual({ inputTokens: 17, outputTokens: 3 });
-    const result = chunks.find(({ chunk }) => chunk.type === "data-result")?.chunk as { data: { markdown: string } };
+    const result = chunks.find(({ chunk }) => chunk.type === "data-result")?.chunk as {
+      data: { markdown: string };
+    };
     expect(result.data.markdown).toContain("Hello from Bedrock");
   });
 
@@ -75,18 +90,73 @@ describe("rejected requests", () => {
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
     fetch(`${server.url}/api/runs`, { method: "POST", headers, body });
 
-  const cases: Array<{ name: string; send: () => Promise<Response>; status: number; code: string; mentions?: RegExp }> = [
-    { name: "wrong content type", send: () => post("workflow=x", { "content-type": "text/plain" }), status: 415, code: "unsupported_media_type" },
-    { name: "invalid JSON", send: () => post("{not json"), status: 400, code: "bad_request", mentions: /JSON/ },
-    { name: "missing input", send: () => post(JSON.stringify({ workflow: "trip-planner" })), status: 400, code: "bad_request", mentions: /"input"/ },
-    { name: "input not a string", send: () => post(JSON.stringify({ workflow: "trip-planner", input: 42 })), status: 400, code: "bad_request", mentions: /"input"/ },
-    { name: "unknown field", send: () => post(JSON.stringify({ workflow: "trip-planner", input: "x", model: "gpt" })), status: 400, code: "bad_request", mentions: /model/ },
-    { name: "unknown workflow", send: () => post(JSON.stringify({ workflow: "nope", input: "x" })), status: 404, code: "not_found" },
-    { name: "input over 4000 characters", send: () => post(JSON.stringify({ workflow: "trip-planner", input: "a".repeat(4001) })), status: 400, code: "bad_request", mentions: /4000/ },
-    { name: "body over 32 KB", send: () => post(JSON.stringify({ workflow: "trip-planner", input: "a".repeat(33 * 1024) })), status: 413, code: "payload_too_large" },
+  const cases: Array<{
+    name: string;
+    send: () => Promise<Response>;
+    status: number;
+    code: string;
+    mentions?: RegExp;
+  }> = [
+    {
+      name: "wrong content type",
+      send: () => post("workflow=x", { "content-type": "text/plain" }),
+      status: 415,
+      code: "unsupported_media_type",
+    },
+    {
+      name: "invalid JSON",
+      send: () => post("{not json"),
+      status: 400,
+      code: "bad_request",
+      mentions: /JSON/,
+    },
+    {
+      name: "missing input",
+      send: () => post(JSON.stringify({ workflow: "trip-planner" })),
+      status: 400,
+      code: "bad_request",
+      mentions: /"input"/,
+    },
+    {
+      name: "input not a string",
+      send: () => post(JSON.stringify({ workflow: "trip-planner", input: 42 })),
+      status: 400,
+      code: "bad_request",
+      mentions: /"input"/,
+    },
+    {
+      name: "unknown field",
+      send: () => post(JSON.stringify({ workflow: "trip-planner", input: "x", model: "gpt" })),
+      status: 400,
+      code: "bad_request",
+      mentions: /model/,
+    },
+    {
+      name: "unknown workflow",
+      send: () => post(JSON.stringify({ workflow: "nope", input: "x" })),
+      status: 404,
+      code: "not_found",
+    },
+    {
+      name: "input over 4000 characters",
+      send: () => post(JSON.stringify({ workflow: "trip-planner", input: "a".repeat(4001) })),
+      status: 400,
+      code: "bad_request",
+      mentions: /4000/,
+    },
+    {
+      name: "body over 32 KB",
+      send: () => post(JSON.stringify({ workflow: "trip-planner", input: "a".repeat(33 * 1024) })),
+      status: 413,
+      code: "payload_too_large",
+    },
     {
       name: "another site's origin",
-      send: () => post(JSON.stringify({ workflow: "trip-planner", input: "x" }), { "content-type": "application/json", origin: "https://evil.example" }),
+      send: () =>
+        post(JSON.stringify({ workflow: "trip-planner", input: "x" }), {
+          "content-type": "application/json",
+          origin: "https://evil.example",
+        }),
       status: 403,
       code: "forbidden_origin",
     },

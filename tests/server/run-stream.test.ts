@@ -6,7 +6,10 @@ const TOKENS_PER_SECOND = 50;
 let server: AppServer;
 
 beforeAll(async () => {
-  server = await startAppServer({ OFFLINE_TOKENS_PER_SECOND: String(TOKENS_PER_SECOND), HEARTBEAT_MS: "10000" });
+  server = await startAppServer({
+    OFFLINE_TOKENS_PER_SECOND: String(TOKENS_PER_SECOND),
+    HEARTBEAT_MS: "10000",
+  });
   // Latency is judged on a warm server; the cold start has its own benchmark.
   await postRun(server.url, { workflow: "pitch-refiner", input: "warm-up" });
 });
@@ -16,12 +19,17 @@ afterAll(async () => {
 
 const stepsOf = (chunks: TimedChunk[]) =>
   chunks.flatMap(({ at, chunk }) =>
-    chunk.type === "data-step" ? [{ at, ...(chunk.data as { taskId: string; node: string; status: string }) }] : [],
+    chunk.type === "data-step"
+      ? [{ at, ...(chunk.data as { taskId: string; node: string; status: string }) }]
+      : [],
   );
 
 describe("the run stream over real HTTP", () => {
   it("sends the first node event at once and spreads the rest over the run", async () => {
-    const { response, chunks } = await postRun(server.url, { workflow: "trip-planner", input: "Two days in Porto" });
+    const { response, chunks } = await postRun(server.url, {
+      workflow: "trip-planner",
+      input: "Two days in Porto",
+    });
     expect(response.status).toBe(200);
     const firstStep = chunks.find(({ chunk }) => chunk.type === "data-step");
     expect(firstStep?.at).toBeLessThan(200);
@@ -73,7 +81,9 @@ describe("the run stream over real HTTP", () => {
     const events = text.split("\n\n").filter((block) => block.startsWith("id: "));
     const ids = events.map((block) => Number(/^id: (\d+)/.exec(block)?.[1]));
     expect(ids).toEqual(ids.map((_, index) => index + 1));
-    const types = events.map((block) => (JSON.parse(block.split("\ndata: ")[1] ?? "{}") as { type: string }).type);
+    const types = events.map(
+      (block) => (JSON.parse(block.split("\ndata: ")[1] ?? "{}") as { type: string }).type,
+    );
     expect(types.filter((type) => terminalTypes.has(type))).toEqual(["finish"]);
     expect(types.at(-1)).toBe("finish");
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
@@ -86,7 +96,10 @@ describe("the run stream over real HTTP", () => {
       body: JSON.stringify({ workflow: "pitch-refiner", input: "A kettle that texts you" }),
     });
     expect(response.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as { seq?: number; type: string });
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { seq?: number; type: string });
     const numbered = lines.filter((line) => line.seq !== undefined);
     expect(numbered.map((line) => line.seq)).toEqual(numbered.map((_, index) => index + 1));
     expect(numbered.at(-1)?.type).toBe("finish");
@@ -113,17 +126,24 @@ describe("the run stream over real HTTP", () => {
     expect(terminal?.chunk.type).toBe("abort");
     expect((terminal?.at ?? 0) - stopSentAt).toBeLessThan(1000);
     expect(chunks.filter(({ chunk }) => terminalTypes.has(chunk.type))).toHaveLength(1);
-    const run = chunks.filter(({ chunk }) => chunk.type === "data-run").at(-1)?.chunk as { data: { status: string } };
+    const run = chunks.filter(({ chunk }) => chunk.type === "data-run").at(-1)?.chunk as {
+      data: { status: string };
+    };
     expect(run.data.status).toBe("stopped");
     // Tokens already in flight may land just after the stop request; none once the run says stopped.
-    const stoppedIndex = chunks.findIndex(({ chunk }) => chunk.type === "data-run" && (chunk.data as { status: string }).status === "stopped");
+    const stoppedIndex = chunks.findIndex(
+      ({ chunk }) => chunk.type === "data-run" && (chunk.data as { status: string }).status === "stopped",
+    );
     expect(chunks.slice(stoppedIndex).some(({ chunk }) => chunk.type === "text-delta")).toBe(false);
     // The article has five nodes at 50 tokens/s; a stopped run must not have finished them.
     expect(stepsOf(chunks).some((step) => step.node === "polish")).toBe(false);
 
-    const again = await fetch(`${server.url}/api/runs/${chunks[0] && (chunks[0].chunk as { messageId?: string }).messageId}/stop`, {
-      method: "POST",
-    });
+    const again = await fetch(
+      `${server.url}/api/runs/${chunks[0] && (chunks[0].chunk as { messageId?: string }).messageId}/stop`,
+      {
+        method: "POST",
+      },
+    );
     expect(again.status).toBe(409);
   });
 
@@ -152,7 +172,10 @@ describe("the run stream over real HTTP", () => {
     expect(await health.json()).toMatchObject({ status: "ok", model: { provider: "offline" } });
 
     const listing = (await (await fetch(`${server.url}/api/workflows`)).json()) as {
-      workflows: Array<{ id: string; graph: { nodes: Array<{ id: string }>; edges: Array<{ source: string; target: string }> } }>;
+      workflows: Array<{
+        id: string;
+        graph: { nodes: Array<{ id: string }>; edges: Array<{ source: string; target: string }> };
+      }>;
     };
     expect(listing.workflows.map((workflow) => workflow.id)).toEqual([
       "article-writer",

@@ -17,7 +17,8 @@ export interface AppServer {
  * given environment, and resolves once its health check answers.
  */
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(serverScript)) throw new Error("No standalone build: run `npm run build` before the server tests.");
+  if (!existsSync(serverScript))
+    throw new Error("No standalone build: run `npm run build` before the server tests.");
   const port = await freePort();
   let output = "";
   const child = spawn(process.execPath, [serverScript], {

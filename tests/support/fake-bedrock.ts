@@ -1,5 +1,5 @@
-import { EventStreamCodec } from "@smithy/eventstream-codec";
 import http2 from "node:http2";
+import { EventStreamCodec } from "@smithy/eventstream-codec";
 
 /**
  * A loopback server that speaks Bedrock Runtime's ConverseStream wire protocol: HTTP/2 without
@@ -59,7 +59,10 @@ export function exceptionFrame(exceptionType: string, message: string): Uint8Arr
 }
 
 /** The events of a successful text answer, with usage in the closing metadata event. */
-export function textAnswer(pieces: string[], usage = { inputTokens: 11, outputTokens: pieces.length }): ConverseEvent[] {
+export function textAnswer(
+  pieces: string[],
+  usage = { inputTokens: 11, outputTokens: pieces.length },
+): ConverseEvent[] {
   return [
     ["messageStart", { role: "assistant" }],
     ...pieces.map((text): ConverseEvent => ["contentBlockDelta", { contentBlockIndex: 0, delta: { text } }]),
@@ -117,7 +120,11 @@ export async function startFakeBedrock(
         stream.end(JSON.stringify({ message: plan.message ?? plan.errorType }));
         return;
       }
-      stream.respond({ ":status": 200, "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": requestId });
+      stream.respond({
+        ":status": 200,
+        "content-type": "application/vnd.amazon.eventstream",
+        "x-amzn-requestid": requestId,
+      });
       for (const [eventType, payload] of plan.events ?? []) {
         if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
         if (stream.closed || stream.destroyed) {
