@@ -45,7 +45,7 @@ export function useRun(workflowId: string) {
     id: `run-${workflowId}`,
     transport,
     dataPartSchemas: runDataPartSchemas,
-    experimental_throttle: 40,
+    throttle: 40,
   });
   const { messages, status, error, sendMessage, setMessages } = chat;
 
