@@ -90,7 +90,11 @@ const modelErrors: Record<string, Omit<RunError, "message"> & { message: string 
 export function describeRunFailure(error: unknown): RunError {
   if (error instanceof AppError)
     return { code: error.code, message: error.message, retryable: error.retryable };
-  const name = error instanceof Error ? error.name : undefined;
+  // LangGraph hands task failures over as plain `{ name, message }` objects, not Errors.
+  const name =
+    typeof error === "object" && error !== null && typeof (error as { name?: unknown }).name === "string"
+      ? (error as { name: string }).name
+      : undefined;
   const known = name ? modelErrors[name] : undefined;
   if (known) return { ...known };
   if (name === "GraphRecursionError") {

@@ -5,7 +5,7 @@
 
 /** "VERDICT: PASS" passes; anything else, including no verdict at all, fails the gate. */
 export function parseVerdict(text: string): "pass" | "fail" {
-  const match = /VERDICT\s*:\s*\**\s*(PASS|FAIL)/i.exec(text);
+  const match = /VERDICT\s*:\s*\**\s*(PASS|FAIL)\b/i.exec(text);
   return match?.[1]?.toUpperCase() === "PASS" ? "pass" : "fail";
 }
 
@@ -19,7 +19,7 @@ export function parseScore(text: string): number {
 /** The feedback lines after "FEEDBACK:", or the whole text when the heading is missing. */
 export function parseFeedback(text: string): string {
   const index = text.search(/FEEDBACK\s*:/i);
-  return (index >= 0 ? text.slice(index).replace(/^FEEDBACK\s*:\s*/i, "") : text).trim();
+  return (index >= 0 ? text.slice(index).replace(/^FEEDBACK\s*:\s*\**\s*/i, "") : text).trim();
 }
 
 /** Numbered or bulleted lines after "SECTIONS:" become section titles, between 1 and `max` of them. */
