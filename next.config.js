@@ -8,6 +8,12 @@ const nextConfig = {
   compress: false,
   poweredByHeader: false,
   reactStrictMode: true,
+  // No next/image here: without the optimizer the image ships without sharp and libvips (19 MB).
+  images: { unoptimized: true },
+  // "next-server" is the key Next matches against its own server's trace, which pulls sharp in.
+  outputFileTracingExcludes: {
+    "next-server": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"],
+  },
   // The graph runtime and the AWS SDK stay plain Node requires: smaller bundles, and they load
   // only when the first run needs them, never on the health check.
   serverExternalPackages: [
