@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+
+const source = readFileSync(new URL("./original-host.js", import.meta.url), "utf8");
+
+interface FunctionRequest {
+  method: string;
+  uri: string;
+  querystring: Record<string, { value: string }>;
+  headers: Record<string, { value: string; multiValue?: { value: string }[] }>;
+  cookies: Record<string, { value: string }>;
+}
+
+/** Runs the function as CloudFront does: a fresh sandbox, no Node globals, `handler(event)`. */
+function runViewerRequest(headers: FunctionRequest["headers"]): FunctionRequest {
+  const event = {
+    version: "1.0",
+    context: {
+      distributionDomainName: "d111111abcdef8.cloudfront.net",
+      distributionId: "EDFDVBD6EXAMPLE",
+      eventType: "viewer-request",
+      requestId: "EXAMPLEntjQpEXAMPLE_SG5Z-EXAMPLEPmPfEXAMPLEu3EqEXAMPLE==",
+    },
+    viewer: { ip: "198.51.100.11" },
+    request: { method: "POST", uri: "/api/runs", querystring: {}, headers, cookies: {} },
+  };
+  return runInNewContext(`${source}\nhandler(event);`, { event }, { timeout: 100 }) as FunctionRequest;
+}
+
+describe("the X-Original-Host CloudFront Function", () => {
+  it("copies Host into X-Original-Host", () => {
+    const request = runViewerRequest({ host: { value: "stepstream.example.com" } });
+    expect(request.headers["x-original-host"]).toEqual({ value: "stepstream.example.com" });
+    expect(request.headers.host).toEqual({ value: "stepstream.example.com" });
+    expect(request.uri).toBe("/api/runs");
+  });
+
+  it("overwrites an X-Original-Host the client sent, multi-valued or not", () => {
+    const spoofed = runViewerRequest({
+      host: { value: "stepstream.example.com" },
+      "x-original-host": { value: "evil.example", multiValue: [{ value: "evil.example" }, { value: "x" }] },
+    });
+    expect(spoofed.headers["x-original-host"]).toEqual({ value: "stepstream.example.com" });
+  });
+
+  it("drops a client's X-Original-Host when there is no Host to copy", () => {
+    const request = runViewerRequest({ "x-original-host": { value: "evil.example" } });
+    expect(request.headers["x-original-host"]).toBeUndefined();
+  });
+
+  it("fits CloudFront Functions' limits: a plain script under 10 KB with a top-level handler", () => {
+    expect(Buffer.byteLength(source)).toBeLessThan(10 * 1024);
+    expect(source).not.toMatch(/\b(import|export|require)\b/);
+    expect(source).toMatch(/^function handler\(event\)/m);
+  });
+});
