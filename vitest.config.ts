@@ -13,7 +13,13 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["lib/**/*.test.ts", "edge/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "edge/**/*.test.ts",
+      "tests/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "infra/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Server tests each start a real server process; two cores run two files at a time well.

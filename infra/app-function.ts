@@ -1,0 +1,121 @@
+import type * as Aws from "@pulumi/aws";
+import { appPolicyDocument, trustPolicy } from "./app-policy.ts";
+import type { InfraDeps, Output } from "./deps.ts";
+import type { StackSettings } from "./settings.ts";
+
+/**
+ * The app's container image, built from the Dockerfile with Docker Buildx (as SST's own container
+ * components do) and pushed to its own ECR repository. Lambda pins the pushed digest, so every
+ * deploy of a changed image updates the function.
+ */
+export function createAppImage(
+  { aws, pulumi, dockerbuild }: InfraDeps,
+  options: { name: string; contextDir: string; architecture: StackSettings["architecture"] },
+): { repository: Aws.ecr.Repository; imageUri: Output<string> } {
+  const repository = new aws.ecr.Repository(`${options.name}Repository`, {
+    forceDelete: true,
+    imageScanningConfiguration: { scanOnPush: true },
+  });
+  new aws.ecr.LifecyclePolicy(`${options.name}RepositoryLifecycle`, {
+    repository: repository.name,
+    policy: JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          description: "Keep the last 10 images",
+          selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
+          action: { type: "expire" },
+        },
+      ],
+    }),
+  });
+  const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId });
+  const image = new dockerbuild.Image(`${options.name}Image`, {
+    context: { location: options.contextDir },
+    dockerfile: { location: `${options.contextDir}/Dockerfile` },
+    platforms: [options.architecture === "arm64" ? "linux/arm64" : "linux/amd64"],
+    push: true,
+    buildOnPreview: false,
+    tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
+    cacheFrom: [{ registry: { ref: pulumi.interpolate`${repository.repositoryUrl}:build-cache` } }],
+    cacheTo: [
+      {
+        registry: {
+          ref: pulumi.interpolate`${repository.repositoryUrl}:build-cache`,
+          imageManifest: true,
+          ociMediaTypes: true,
+          mode: "max",
+        },
+      },
+    ],
+    registries: [
+      { address: auth.proxyEndpoint, username: auth.userName, password: pulumi.secret(auth.password) },
+    ],
+  });
+  // The digest, not the tag: Lambda pins exactly this image, and a new digest updates the function.
+  return { repository, imageUri: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}` };
+}
+
+export interface AppFunction {
+  fn: Aws.lambda.Function;
+  url: Aws.lambda.FunctionUrl;
+  role: Aws.iam.Role;
+  logGroup: Aws.cloudwatch.LogGroup;
+}
+
+/** The image Lambda behind Lambda Web Adapter, its least-privilege role, and its IAM-only streaming URL. */
+export function createAppFunction(
+  { aws, pulumi }: InfraDeps,
+  options: { name: string; imageUri: Output<string>; table: Aws.dynamodb.Table; settings: StackSettings },
+): AppFunction {
+  const { name, settings, table } = options;
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}Logs`, { retentionInDays: settings.logRetentionDays });
+  const role = new aws.iam.Role(`${name}Role`, { assumeRolePolicy: trustPolicy("lambda.amazonaws.com") });
+  const accountId = aws.getCallerIdentityOutput().accountId;
+  const policy = new aws.iam.RolePolicy(`${name}Policy`, {
+    role: role.id,
+    policy: pulumi.all([logGroup.arn, table.arn, accountId]).apply(([logGroupArn, tableArn, account]) =>
+      JSON.stringify(
+        appPolicyDocument({
+          logGroupArn,
+          tableArn,
+          modelId: settings.modelId,
+          region: settings.region,
+          accountId: account,
+        }),
+      ),
+    ),
+  });
+  const fn = new aws.lambda.Function(
+    `${name}Function`,
+    {
+      packageType: "Image",
+      imageUri: options.imageUri,
+      role: role.arn,
+      architectures: [settings.architecture],
+      memorySize: settings.memoryMb,
+      timeout: settings.lambdaTimeoutSeconds,
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      environment: {
+        variables: {
+          // The image sets these too; repeated so the function's configuration says it all.
+          AWS_LWA_INVOKE_MODE: "response_stream",
+          AWS_LWA_READINESS_CHECK_PATH: "/api/health",
+          MODEL_PROVIDER: "bedrock",
+          BEDROCK_MODEL_ID: settings.modelId,
+          // AWS_REGION is Lambda's own (the stack's region); Bedrock is called there.
+          RUNS_TABLE: table.name,
+          HEARTBEAT_MS: String(settings.heartbeatMs),
+          RUN_DEADLINE_MS: String(settings.runDeadlineMs),
+        },
+      },
+    },
+    { dependsOn: [policy] },
+  );
+  const url = new aws.lambda.FunctionUrl(`${name}Url`, {
+    functionName: fn.name,
+    authorizationType: "AWS_IAM",
+    invokeMode: "RESPONSE_STREAM",
+  });
+  return { fn, url, role, logGroup };
+}

@@ -1,0 +1,130 @@
+import type * as Aws from "@pulumi/aws";
+import type { InfraDeps, Output } from "./deps.ts";
+import type { StackSettings } from "./settings.ts";
+
+/** CloudFront's managed policies (their ids are fixed and the same in every account). */
+export const MANAGED = {
+  /** No caching: every request reaches the app; the default for a streaming, per-user app. */
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  /** Caches by path for as long as the origin's Cache-Control allows, gzip and brotli. */
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  /**
+   * Every viewer header except Host, plus CloudFront's own headers (CloudFront-Viewer-Address
+   * among them), every cookie and query string. Host must not reach a Function URL origin: OAC
+   * signs for the URL's own host. X-Original-Host, set by the viewer-request function, is forwarded.
+   */
+  allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+} as const;
+
+const ORIGIN_ID = "app";
+
+export interface Cdn {
+  distribution: Aws.cloudfront.Distribution;
+  originAccessControl: Aws.cloudfront.OriginAccessControl;
+  permissions: Aws.lambda.Permission[];
+  url: Output<string>;
+}
+
+/**
+ * The CloudFront distribution in front of the Function URL, which only CloudFront may call: OAC
+ * signs every origin request (the edge hasher supplies body hashes), and the function grants
+ * CloudFront both permissions a Function URL with AWS_IAM auth needs, for this distribution only.
+ */
+export function createCdn(
+  { aws, pulumi }: InfraDeps,
+  options: {
+    name: string;
+    fn: Aws.lambda.Function;
+    functionUrl: Output<string>;
+    originalHostArn: Output<string>;
+    hasherVersionArn: Output<string>;
+    settings: StackSettings;
+  },
+): Cdn {
+  const { name, settings } = options;
+  const originAccessControl = new aws.cloudfront.OriginAccessControl(`${name}Oac`, {
+    description: "Signs CloudFront's requests to the app's Function URL",
+    originAccessControlOriginType: "lambda",
+    signingBehavior: "always",
+    signingProtocol: "sigv4",
+  });
+  const viewerRequest = [{ eventType: "viewer-request", functionArn: options.originalHostArn }];
+  const distribution = new aws.cloudfront.Distribution(`${name}Cdn`, {
+    enabled: true,
+    comment: "stepstream",
+    httpVersion: "http2and3",
+    isIpv6Enabled: true,
+    priceClass: settings.priceClass,
+    aliases: settings.domain ? [settings.domain.name] : [],
+    origins: [
+      {
+        originId: ORIGIN_ID,
+        domainName: options.functionUrl.apply((url) => new URL(url).host),
+        originAccessControlId: originAccessControl.id,
+        customOriginConfig: {
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+          originReadTimeout: settings.originReadTimeoutSeconds,
+          originKeepaliveTimeout: 60,
+        },
+      },
+    ],
+    defaultCacheBehavior: {
+      targetOriginId: ORIGIN_ID,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+      cachedMethods: ["GET", "HEAD"],
+      cachePolicyId: MANAGED.cachingDisabled,
+      originRequestPolicyId: MANAGED.allViewerExceptHostHeader,
+      // Compressing would hold back streamed events until a compression block fills.
+      compress: false,
+      functionAssociations: viewerRequest,
+      lambdaFunctionAssociations: [
+        { eventType: "origin-request", lambdaArn: options.hasherVersionArn, includeBody: true },
+      ],
+    },
+    orderedCacheBehaviors: [
+      {
+        // Content-hashed build assets, served by the app with `immutable`: cached at the edge for a
+        // year, so each edge location asks the function for an asset once per deploy.
+        pathPattern: "/_next/static/*",
+        targetOriginId: ORIGIN_ID,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: MANAGED.cachingOptimized,
+        compress: true,
+      },
+    ],
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: settings.domain
+      ? {
+          acmCertificateArn: settings.domain.certificateArn,
+          sslSupportMethod: "sni-only",
+          minimumProtocolVersion: "TLSv1.2_2021",
+        }
+      : { cloudfrontDefaultCertificate: true },
+  });
+  const permissions = [
+    new aws.lambda.Permission(`${name}CloudFrontInvokeUrl`, {
+      action: "lambda:InvokeFunctionUrl",
+      function: options.fn.name,
+      principal: "cloudfront.amazonaws.com",
+      sourceArn: distribution.arn,
+      functionUrlAuthType: "AWS_IAM",
+    }),
+    new aws.lambda.Permission(`${name}CloudFrontInvoke`, {
+      action: "lambda:InvokeFunction",
+      function: options.fn.name,
+      principal: "cloudfront.amazonaws.com",
+      sourceArn: distribution.arn,
+      invokedViaFunctionUrl: true,
+    }),
+  ];
+  const url = settings.domain
+    ? pulumi.output(`https://${settings.domain.name}`)
+    : pulumi.interpolate`https://${distribution.domainName}`;
+  return { distribution, originAccessControl, permissions, url };
+}

@@ -1,0 +1,90 @@
+import type * as Aws from "@pulumi/aws";
+import ts from "typescript";
+import { trustPolicy } from "./app-policy.ts";
+import type { InfraDeps } from "./deps.ts";
+
+/**
+ * The edge hasher as Lambda runs it: `edge/hasher.ts` compiled to one ES module. It imports only
+ * Node built-ins, so compiling is all the bundling it needs.
+ */
+export function compileEdgeHasher(source: string): string {
+  const { outputText, diagnostics } = ts.transpileModule(source, {
+    fileName: "hasher.ts",
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2023,
+      verbatimModuleSyntax: false,
+      isolatedModules: true,
+    },
+  });
+  if (diagnostics?.length) {
+    throw new Error(
+      `edge/hasher.ts does not compile: ${ts.flattenDiagnosticMessageText(diagnostics[0]?.messageText ?? "", "\n")}`,
+    );
+  }
+  return outputText;
+}
+
+export interface EdgeFunctions {
+  originalHost: Aws.cloudfront.Function;
+  hasher: Aws.lambda.Function;
+}
+
+/**
+ * The CloudFront Function that copies Host into X-Original-Host, and the Lambda@Edge edge hasher.
+ * Lambda@Edge functions must live in us-east-1 (hence the provider), be published versions, run
+ * on x86_64 with no environment, and trust edgelambda.amazonaws.com as well as Lambda.
+ */
+export function createEdgeFunctions(
+  { aws, pulumi }: InfraDeps,
+  options: { name: string; usEast1: Aws.Provider; hasherSource: string; originalHostSource: string },
+): EdgeFunctions {
+  const { name, usEast1 } = options;
+  const originalHost = new aws.cloudfront.Function(`${name}OriginalHost`, {
+    runtime: "cloudfront-js-2.0",
+    comment: "Copies Host into X-Original-Host, overwriting any client value",
+    code: options.originalHostSource,
+    publish: true,
+  });
+  const role = new aws.iam.Role(
+    `${name}EdgeHasherRole`,
+    { assumeRolePolicy: trustPolicy("lambda.amazonaws.com", "edgelambda.amazonaws.com") },
+    { provider: usEast1 },
+  );
+  new aws.iam.RolePolicy(
+    `${name}EdgeHasherLogs`,
+    {
+      role: role.id,
+      // Lambda@Edge logs in the region of each edge location, to /aws/lambda/us-east-1.<name>.
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: ["arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.*"],
+          },
+        ],
+      }),
+    },
+    { provider: usEast1 },
+  );
+  const hasher = new aws.lambda.Function(
+    `${name}EdgeHasher`,
+    {
+      runtime: "nodejs24.x",
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({
+        "index.mjs": new pulumi.asset.StringAsset(compileEdgeHasher(options.hasherSource)),
+      }),
+      role: role.arn,
+      publish: true,
+      architectures: ["x86_64"],
+      memorySize: 128,
+      timeout: 5,
+    },
+    { provider: usEast1 },
+  );
+  return { originalHost, hasher };
+}

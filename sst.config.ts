@@ -1,0 +1,42 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+// `npx sst deploy --stage prod` builds the image and creates the whole stack (README: "Deploy").
+// `npx sst dev` runs `next dev` on this machine against a real runs table, and nothing else.
+// Resources with logic live in infra/, as plain modules that take the Pulumi SDKs as parameters.
+
+export default $config({
+  app(input) {
+    return {
+      name: "stepstream",
+      home: "aws",
+      removal: ["prod", "production"].includes(input?.stage) ? "retain" : "remove",
+      protect: ["prod", "production"].includes(input?.stage),
+      // The versions SST 4.17 itself pins; the infra tests run against the same ones.
+      providers: {
+        aws: { version: "7.20.0", region: process.env.AWS_REGION || "us-east-1" },
+        "docker-build": "0.0.14",
+      },
+    };
+  },
+  async run() {
+    const { settingsFromEnv } = await import("./infra/settings");
+    const { createRunsTable } = await import("./infra/runs-table");
+    const settings = settingsFromEnv(process.env);
+    const table = createRunsTable(aws, "Stepstream");
+
+    if ($dev) {
+      new sst.x.DevCommand("Web", {
+        dev: { command: "npm run dev", autostart: true },
+        environment: { RUNS_TABLE: table.name, AWS_REGION: settings.region },
+      });
+      return { runsTable: table.name };
+    }
+
+    const { createStack } = await import("./infra/stack");
+    const { cdn, app } = createStack(
+      { aws, pulumi: $util, dockerbuild },
+      { name: "Stepstream", projectRoot: $cli.paths.root, settings, table },
+    );
+    return { url: cdn.url, functionUrl: app.url.functionUrl, runsTable: table.name };
+  },
+});
