@@ -1,0 +1,67 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppServer, startAppServer } from "@/tests/support/app-server";
+import { checkDeployedStack, type SmokeCheck } from "./smoke-deployed";
+
+/** Loopback stand-ins: an IAM-protected Function URL (always 403) and a proxy that buffers whole responses. */
+let app: AppServer;
+let functionUrl: Server;
+let bufferingProxy: Server;
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
+}
+
+const failed = (checks: SmokeCheck[]) => checks.filter((c) => !c.ok).map((c) => c.name);
+
+beforeAll(async () => {
+  app = await startAppServer({ MODEL_PROVIDER: "offline", OFFLINE_TOKENS_PER_SECOND: "150" });
+  functionUrl = createServer((_req, res) => {
+    res.writeHead(403, { "content-type": "application/json" }).end('{"Message":"Forbidden"}');
+  });
+  bufferingProxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        ([name]) => !["host", "connection", "content-length"].includes(name),
+      ),
+    ) as Record<string, string>;
+    headers["x-original-host"] = req.headers.host ?? ""; // As the CloudFront Function does.
+    const upstream = await fetch(`${app.url}${req.url}`, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const body = Buffer.from(await upstream.arrayBuffer()); // The whole body, then all at once.
+    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" }).end(body);
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  functionUrl?.close();
+  bufferingProxy?.close();
+});
+
+describe("smoke:deployed", () => {
+  it("passes a streaming app and a refusing Function URL; only the edge cache is missing without CloudFront", async () => {
+    const checks = await checkDeployedStack(app.url, await listen(functionUrl));
+    expect(failed(checks)).toEqual(["build assets are cached at the edge"]);
+    expect(checks.find((c) => c.name.startsWith("the run streams"))?.detail).toMatch(/first step at \d+ ms/);
+  });
+
+  it("flags a proxy that buffers the stream, and a Function URL that answers anyone", async () => {
+    const checks = await checkDeployedStack(await listen(bufferingProxy), app.url);
+    expect(failed(checks)).toEqual([
+      "the run streams: first step early, events spread over the run",
+      "build assets are cached at the edge",
+      "the Function URL refuses direct calls with 403",
+    ]);
+  });
+});
