@@ -33,8 +33,8 @@ test("a run streams its steps in order, running then done, while their text grow
   await expect(outline).toHaveAttribute("data-status", "running");
   const text = outline.getByTestId("step-text");
   await expect(text).not.toBeEmpty();
-  const early = (await text.innerText()).length;
-  await expect.poll(async () => (await text.innerText()).length).toBeGreaterThan(early);
+  const early = ((await text.textContent()) ?? "").length;
+  await expect.poll(async () => ((await text.textContent()) ?? "").length).toBeGreaterThan(early);
   await expect(page.locator('svg [data-node="outline"]')).toHaveAttribute("data-status", "running");
   await expect(outline).toHaveAttribute("data-status", "done");
 
@@ -65,7 +65,10 @@ test("parallel branches run side by side", async ({ page }) => {
   }
   // The README's screenshot: three branches streaming at once.
   await expect
-    .poll(async () => (await page.locator('[data-node="food"] [data-testid=step-text]').innerText()).length)
+    .poll(
+      async () =>
+        ((await page.locator('[data-node="food"] [data-testid=step-text]').textContent()) ?? "").length,
+    )
     .toBeGreaterThan(90);
   await page.screenshot({ path: "docs/screenshot.png", fullPage: false });
   await expect(page.getByTestId("run-result")).toBeVisible({ timeout: 30_000 });

@@ -6,6 +6,7 @@
 function handler(event) {
   var request = event.request;
   var host = request.headers.host;
+  // biome-ignore lint/complexity/useOptionalChain: plain ES5 checks suit every CloudFront runtime.
   if (host && host.value) {
     request.headers["x-original-host"] = { value: host.value };
   } else {

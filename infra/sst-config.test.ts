@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installPulumiMocks, valueOf } from "./testing/pulumi-mocks";
+import { installPulumiMocks, resolved } from "./testing/pulumi-mocks";
 
 /**
  * Runs sst.config.ts itself, with the globals SST would provide (`$config`, `$dev`, `aws`,
@@ -73,8 +73,8 @@ describe("sst.config.ts", () => {
     const [web] = devCommands;
     expect(web?.args.dev).toEqual({ command: "npm run dev", autostart: true });
     const environment = web?.args.environment as Record<string, pulumi.Output<string> | string>;
-    const tableName = await valueOf(outputs.runsTable as pulumi.Output<string>);
-    expect(await valueOf(pulumi.output(environment.RUNS_TABLE))).toBe(tableName);
+    const tableName = await resolved(outputs.runsTable as pulumi.Output<string>);
+    expect(await resolved(pulumi.output(environment.RUNS_TABLE))).toBe(tableName);
     expect(outputs.url).toBeUndefined();
   });
 
@@ -82,7 +82,7 @@ describe("sst.config.ts", () => {
     globals.$dev = false;
     resources.length = 0;
     const outputs = await config.run();
-    expect(await valueOf(outputs.url as pulumi.Output<string>)).toMatch(/^https:\/\/d\w+\.cloudfront\.net$/);
+    expect(await resolved(outputs.url as pulumi.Output<string>)).toMatch(/^https:\/\/d\w+\.cloudfront\.net$/);
     await settle();
     const types = new Set(resources.map((r) => r.type));
     for (const type of [

@@ -13,7 +13,7 @@ import {
   installPulumiMocks,
   only,
   type RecordedResource,
-  valueOf,
+  resolved,
 } from "./testing/pulumi-mocks";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -36,7 +36,7 @@ const LAMBDA = "aws:lambda/function:Function";
 
 beforeAll(async () => {
   stack = createStack({ aws, pulumi, dockerbuild }, { name: "Stepstream", projectRoot, settings });
-  await valueOf(stack.cdn.url);
+  await resolved(stack.cdn.url);
   await settle();
 });
 
@@ -262,7 +262,7 @@ describe("CloudFront", () => {
   });
 
   it("outputs the CloudFront URL", async () => {
-    expect(await valueOf(stack.cdn.url)).toBe(`https://${DISTRIBUTION_DOMAIN}`);
+    expect(await resolved(stack.cdn.url)).toBe(`https://${DISTRIBUTION_DOMAIN}`);
   });
 });
 

@@ -71,7 +71,7 @@ export function useRun(workflowId: string) {
 
 function readRun(message: RunUIMessage | undefined, status: string, error: Error | undefined): RunViewState {
   const streaming = status === "submitted" || status === "streaming";
-  if (!message || message.role !== "assistant") {
+  if (message?.role !== "assistant") {
     return { steps: [], busy: streaming, failure: error ? describeFailure(error) : undefined };
   }
   let run: RunPart | undefined;

@@ -106,7 +106,7 @@ export function installPulumiMocks(): RecordedResource[] {
 }
 
 /** Resolves an output's value (under mocks every output resolves). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
