@@ -12,6 +12,8 @@ export const errorCodes = [
   "rate_limited",
   "model_error",
   "deadline_exceeded",
+  "interrupted",
+  "store_unavailable",
   "internal",
 ] as const;
 
@@ -29,6 +31,8 @@ const statusByCode: Record<ErrorCode, number> = {
   rate_limited: 429,
   model_error: 502,
   deadline_exceeded: 504,
+  interrupted: 503,
+  store_unavailable: 503,
   internal: 500,
 };
 

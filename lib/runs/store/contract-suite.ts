@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProgressConflictError, type RunStore, type StoredEvent, type StoredRun, type StoredStep } from "./types";
+
+export interface StoreUnderTest {
+  store: RunStore;
+  /** Overwrites a run's stored record with something unreadable, the backend's own way. */
+  corrupt: (runId: string) => Promise<void>;
+  /** A second store on the same data: another server process. */
+  sibling: () => RunStore;
+  dispose: () => Promise<void>;
+}
+
+let counter = 0;
+function newRun(overrides: Partial<StoredRun> = {}): StoredRun {
+  counter += 1;
+  const now = Date.now();
+  return {
+    id: `run-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    workflow: "trip-planner",
+    input: "Two days in Lisbon",
+    model: { provider: "offline", id: "offline-demo", label: "Offline demo model" },
+    status: "running",
+    createdAt: now,
+    heartbeatAt: now,
+    lastSeq: 0,
+    ...overrides,
+  };
+}
+
+const events = (from: number, count: number, size = 40): StoredEvent[] =>
+  Array.from({ length: count }, (_, index) => ({
+    seq: from + index,
+    json: JSON.stringify({ type: "text-delta", id: "t", delta: `${from + index}:${"x".repeat(size)}` }),
+  }));
+
+const step = (taskId: string, overrides: Partial<StoredStep> = {}): StoredStep => ({
+  taskId,
+  node: "lodging",
+  status: "running",
+  startedAt: Date.now(),
+  output: "",
+  ...overrides,
+});
+
+/** The behaviour every RunStore must have, run against each implementation. */
+export function runStoreContract(name: string, setup: () => Promise<StoreUnderTest>): void {
+  describe(`RunStore contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: RunStore;
+
+    beforeAll(async () => {
+      subject = await setup();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject?.dispose();
+    });
+
+    it("creates a run once and reads it back", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      expect(await store.getRun(run.id)).toEqual({ kind: "found", run });
+      await expect(store.createRun(run)).rejects.toThrow();
+      expect(await store.getRun("no-such-run")).toEqual({ kind: "missing" });
+    });
+
+    it("appends contiguous events and reads them after any sequence number", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.saveProgress(run.id, { events: events(1, 5), steps: [], run: {} });
+      await store.saveProgress(run.id, { events: events(6, 3), steps: [], run: { heartbeatAt: run.heartbeatAt + 1000 } });
+      expect((await store.readEvents(run.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await store.readEvents(run.id, 3)).toEqual(events(4, 5));
+      expect((await store.readEvents(run.id, 6, 1)).map((e) => e.seq)).toEqual([7]);
+      expect(await store.readEvents(run.id, 8)).toEqual([]);
+      const found = await store.getRun(run.id);
+      expect(found.kind === "found" && found.run).toMatchObject({ lastSeq: 8, heartbeatAt: run.heartbeatAt + 1000 });
+    });
+
+    it("refuses a gap or an overlap, and stores nothing of a refused write", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.saveProgress(run.id, { events: events(1, 2), steps: [], run: {} });
+      await expect(store.saveProgress(run.id, { events: events(4, 1), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+      await expect(store.saveProgress(run.id, { events: events(2, 2), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+      expect((await store.readEvents(run.id, 0)).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it("stores a large burst of events whole, across the backend's item limits", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const burst = events(1, 3000, 400); // ~1.3 MB
+      await store.saveProgress(run.id, { events: burst, steps: [], run: {} });
+      const read: StoredEvent[] = [];
+      for (let batch = await store.readEvents(run.id, 0, 700); batch.length > 0; ) {
+        read.push(...batch);
+        batch = await store.readEvents(run.id, read.at(-1)?.seq ?? 0, 700);
+      }
+      expect(read).toEqual(burst);
+    });
+
+    it("keeps each node task's latest state and output", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.saveProgress(run.id, { events: events(1, 1), steps: [step("a"), step("b", { node: "food" })], run: {} });
+      const done = step("a", { status: "done", endedAt: Date.now(), output: "## Stay\\nAlfama", usage: { inputTokens: 12, outputTokens: 40 } });
+      await store.saveProgress(run.id, { events: events(2, 1), steps: [done], run: {} });
+      const steps = (await store.getSteps(run.id)).sort((x, y) => x.taskId.localeCompare(y.taskId));
+      expect(steps).toEqual([done, step("b", { node: "food", startedAt: steps[1]?.startedAt ?? 0 })]);
+    });
+
+    it("accepts nothing once the run has ended", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const endedAt = Date.now();
+      await store.saveProgress(run.id, {
+        events: events(1, 2),
+        steps: [],
+        run: { status: "done", endedAt, usage: { inputTokens: 5, outputTokens: 9 } },
+      });
+      const found = await store.getRun(run.id);
+      expect(found.kind === "found" && found.run).toMatchObject({ status: "done", endedAt, lastSeq: 2 });
+      await expect(store.saveProgress(run.id, { events: events(3, 1), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+    });
+
+    it("lists runs newest first, page by page, with every run exactly once", async () => {
+      const base = Date.now() + 10_000_000;
+      const created = Array.from({ length: 7 }, (_, index) => newRun({ createdAt: base + index * 1000 }));
+      for (const run of created) await store.createRun(run);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns({ limit: 3, cursor });
+        seen.push(...page.entries.map((entry) => (entry.kind === "found" ? entry.run.id : entry.id)));
+        cursor = page.nextCursor;
+      } while (cursor && seen.length < 100);
+      const newest = created.map((run) => run.id).reverse();
+      expect(seen.slice(0, 7)).toEqual(newest);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it("records one stop request, visible to every process, and refuses one for an ended run", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const sibling = subject.sibling();
+      expect(await sibling.readStopRequest(run.id)).toBeUndefined();
+      const request = { by: "user", from: "203.0.113.7", at: Date.now() };
+      expect(await sibling.requestStop(run.id, request)).toBe("requested");
+      expect(await store.readStopRequest(run.id)).toEqual(request);
+      expect(await store.requestStop(run.id, { ...request, at: request.at + 5 })).toBe("already_requested");
+      // The run's own writes do not lose the request.
+      await store.saveProgress(run.id, { events: events(1, 1), steps: [], run: { heartbeatAt: Date.now() } });
+      expect(await sibling.readStopRequest(run.id)).toEqual(request);
+      await store.saveProgress(run.id, {
+        events: events(2, 1),
+        steps: [],
+        run: { status: "stopped", endedAt: Date.now(), stoppedBy: request },
+      });
+      const found = await sibling.getRun(run.id);
+      expect(found.kind === "found" && found.run).toMatchObject({ status: "stopped", stoppedBy: request });
+      expect(await store.requestStop(run.id, request)).toBe("finished");
+      expect(await store.requestStop("no-such-run", request)).toBe("missing");
+      await sibling.close();
+    });
+
+    it("marks a silent run interrupted once, with its terminal event, and then refuses its writes", async () => {
+      const longAgo = Date.now() - 60_000;
+      const run = newRun({ heartbeatAt: longAgo });
+      await store.createRun(run);
+      await store.saveProgress(run.id, { events: events(1, 3), steps: [], run: { heartbeatAt: longAgo } });
+      const terminal = { seq: 4, json: JSON.stringify({ type: "error", errorText: "The server running this run stopped." }) };
+      const error = { code: "interrupted" as const, message: "The server running this run stopped.", retryable: true };
+      const options = { expectedLastSeq: 3, staleBefore: Date.now() - 15_000, terminal, at: Date.now(), error };
+      expect(await store.markInterrupted(run.id, { ...options, expectedLastSeq: 2, terminal: { ...terminal, seq: 3 } })).toBe(false);
+      expect(await store.markInterrupted(run.id, { ...options, staleBefore: longAgo - 1 })).toBe(false);
+      const sibling = subject.sibling();
+      const [first, second] = await Promise.all([store.markInterrupted(run.id, options), sibling.markInterrupted(run.id, options)]);
+      expect([first, second].filter(Boolean)).toHaveLength(1);
+      await sibling.close();
+      expect(await store.readEvents(run.id, 3)).toEqual([terminal]);
+      const found = await store.getRun(run.id);
+      expect(found.kind === "found" && found.run).toMatchObject({ status: "interrupted", error, lastSeq: 4 });
+      await expect(store.saveProgress(run.id, { events: events(4, 1), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+    });
+
+    it("does not mark a run interrupted while its process still writes", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.saveProgress(run.id, { events: events(1, 1), steps: [], run: { heartbeatAt: Date.now() } });
+      const terminal = { seq: 2, json: "{}" };
+      const error = { code: "interrupted" as const, message: "gone", retryable: true };
+      expect(
+        await store.markInterrupted(run.id, { expectedLastSeq: 1, staleBefore: Date.now() - 15_000, terminal, at: Date.now(), error }),
+      ).toBe(false);
+    });
+
+    it("deletes an ended run with its steps and events, never a running one", async () => {
+      const running = newRun();
+      await store.createRun(running);
+      expect(await store.deleteRun(running.id)).toBe("running");
+      const ended = newRun();
+      await store.createRun(ended);
+      await store.saveProgress(ended.id, { events: events(1, 4), steps: [step("a")], run: { status: "failed", endedAt: Date.now() } });
+      expect(await store.deleteRun(ended.id)).toBe("deleted");
+      expect(await store.getRun(ended.id)).toEqual({ kind: "missing" });
+      expect(await store.readEvents(ended.id, 0)).toEqual([]);
+      expect(await store.getSteps(ended.id)).toEqual([]);
+      expect(await store.deleteRun(ended.id)).toBe("missing");
+    });
+
+    it("reports an unreadable record as corrupt, in lookups and in lists, without failing", async () => {
+      const run = newRun({ createdAt: Date.now() + 20_000_000 });
+      await store.createRun(run);
+      await subject.corrupt(run.id);
+      const found = await store.getRun(run.id);
+      expect(found).toMatchObject({ kind: "corrupt", id: run.id });
+      const page = await store.listRuns({ limit: 5 });
+      expect(page.entries[0]).toMatchObject({ kind: "corrupt", id: run.id });
+    });
+
+    it("lets one of two racing writers extend the stream from the same place", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const sibling = subject.sibling();
+      const results = await Promise.allSettled([
+        store.saveProgress(run.id, { events: events(1, 2), steps: [], run: {} }),
+        sibling.saveProgress(run.id, { events: events(1, 3, 10), steps: [], run: {} }),
+      ]);
+      await sibling.close();
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      const stored = await store.readEvents(run.id, 0);
+      expect([events(1, 2), events(1, 3, 10)]).toContainEqual(stored);
+    });
+  });
+}

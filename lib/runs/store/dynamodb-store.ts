@@ -1,0 +1,395 @@
+import "server-only";
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { decodeCursor, encodeCursor } from "./sqlite-store";
+import {
+  type DeleteOutcome,
+  ProgressConflictError,
+  parseStoredRun,
+  type RunLookup,
+  type RunPage,
+  type RunProgress,
+  type RunStore,
+  type StopOutcome,
+  type StopRequest,
+  type StoredEvent,
+  type StoredRun,
+  type StoredStep,
+  stopRequestSchema,
+  storedStepSchema,
+} from "./types";
+
+/**
+ * The runs table's single-table layout (the infrastructure creates it: infra/runs-table.ts):
+ * - the run:    pk = RUN#<id>, sk = RUN, data = the run as JSON, plus the fields conditions read
+ *               (status, lastSeq, heartbeatAt, stopRequest) and the list index keys;
+ * - its steps:  pk = RUN#<id>, sk = STEP#<task id>, data = JSON;
+ * - its events: pk = RUN#<id>, sk = EVT#<first seq, zero-padded>, events = "seq<TAB>json" lines,
+ *               one item per flush (not per token).
+ * Event items are the truth about a run's stream. Each is written with attribute_not_exists, at the
+ * position right after the last stored event, so two writers can never both extend the stream
+ * from the same place (a run's own process, and a reader declaring it interrupted); the run
+ * item's lastSeq is then updated under the condition that nobody moved it meanwhile. No
+ * transactions: every write is a single-item conditional write.
+ * Every item carries expiresAt for DynamoDB's TTL.
+ */
+const RUN_SK = "RUN";
+const LIST_PK = "RUNS";
+const SEQ_WIDTH = 10;
+/** Stay well under DynamoDB's 400 KB item limit. */
+const MAX_BATCH_BYTES = 300_000;
+
+const pk = (runId: string) => ({ S: `RUN#${runId}` });
+const padSeq = (seq: number) => String(seq).padStart(SEQ_WIDTH, "0");
+const str = (value: string): AttributeValue => ({ S: value });
+const num = (value: number): AttributeValue => ({ N: String(value) });
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === "ConditionalCheckFailedException";
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits events into batches that each fit one item. */
+function batchEvents(events: StoredEvent[]): StoredEvent[][] {
+  const batches: StoredEvent[][] = [];
+  let current: StoredEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    if (current.length > 0 && bytes + event.json.length > MAX_BATCH_BYTES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(event);
+    bytes += event.json.length + 16;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export class DynamoRunStore implements RunStore {
+  readonly kind = "dynamodb" as const;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  #expiresAt(now: number): AttributeValue {
+    return num(Math.floor(now / 1000) + this.retentionSeconds);
+  }
+
+  #runItem(run: StoredRun): Record<string, AttributeValue> {
+    return {
+      pk: pk(run.id),
+      sk: str(RUN_SK),
+      listPk: str(LIST_PK),
+      listSk: str(`${String(run.createdAt).padStart(15, "0")}#${run.id}`),
+      id: str(run.id),
+      createdAt: num(run.createdAt),
+      status: str(run.status),
+      lastSeq: num(run.lastSeq),
+      heartbeatAt: num(run.heartbeatAt),
+      ...(run.stopRequest ? { stopRequest: str(JSON.stringify(run.stopRequest)) } : {}),
+      data: str(JSON.stringify(run)),
+      expiresAt: this.#expiresAt(run.createdAt),
+    };
+  }
+
+  /** Writes events as new batch items, each only if nothing is stored at its position yet. */
+  async #putEvents(runId: string, events: StoredEvent[]): Promise<void> {
+    for (const batch of batchEvents(events)) {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: pk(runId),
+            sk: str(`EVT#${padSeq(batch[0]?.seq ?? 0)}`),
+            events: str(batch.map((event) => `${event.seq}\t${event.json}`).join("\n")),
+            expiresAt: this.#expiresAt(Date.now()),
+          },
+          ConditionExpression: "attribute_not_exists(sk)",
+        }),
+      );
+    }
+  }
+
+  async #getRunItem(runId: string): Promise<Record<string, AttributeValue> | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { pk: pk(runId), sk: str(RUN_SK) }, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  async createRun(run: StoredRun): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: this.#runItem(run),
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  async saveProgress(runId: string, progress: RunProgress): Promise<void> {
+    const item = await this.#getRunItem(runId);
+    const lookup = item ? parseStoredRun(runId, parseJson(item.data?.S)) : undefined;
+    if (!lookup || lookup.kind === "corrupt") throw new ProgressConflictError(`No readable run ${runId}`);
+    const run = lookup.run;
+    if (item?.status?.S !== "running") throw new ProgressConflictError(`Run ${runId} is ${item?.status?.S}`);
+    const expected = Number(item.lastSeq?.N ?? run.lastSeq);
+    let seq = expected;
+    for (const event of progress.events) {
+      if (event.seq !== seq + 1) throw new ProgressConflictError(`Event ${event.seq} does not follow ${seq}`);
+      seq = event.seq;
+    }
+    try {
+      await this.#putEvents(runId, progress.events);
+      for (const step of progress.steps) {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: pk(runId),
+              sk: str(`STEP#${step.taskId}`),
+              data: str(JSON.stringify(step)),
+              expiresAt: this.#expiresAt(run.createdAt),
+            },
+          }),
+        );
+      }
+      const next: StoredRun = { ...run, ...progress.run, lastSeq: seq };
+      // A stop request written meanwhile is kept: it lives in its own attribute, not in data.
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: pk(runId), sk: str(RUN_SK) },
+          UpdateExpression: "SET #status = :status, lastSeq = :seq, heartbeatAt = :hb, #data = :data",
+          ConditionExpression: "#status = :running AND lastSeq = :expected",
+          ExpressionAttributeNames: { "#status": "status", "#data": "data" },
+          ExpressionAttributeValues: {
+            ":status": str(next.status),
+            ":seq": num(seq),
+            ":hb": num(next.heartbeatAt),
+            ":data": str(JSON.stringify({ ...next, stopRequest: undefined })),
+            ":running": str("running"),
+            ":expected": num(expected),
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ProgressConflictError(`Run ${runId} moved on or ended`);
+      throw error;
+    }
+  }
+
+  async getRun(runId: string): Promise<RunLookup> {
+    const item = await this.#getRunItem(runId);
+    if (!item) return { kind: "missing" };
+    return this.#entry(item, runId);
+  }
+
+  #entry(item: Record<string, AttributeValue>, fallbackId: string) {
+    const data = parseJson(item.data?.S);
+    const stopRequest = parseJson(item.stopRequest?.S);
+    const merged = data && typeof data === "object" && stopRequest ? { ...data, stopRequest } : data;
+    return parseStoredRun(item.id?.S ?? fallbackId, merged);
+  }
+
+  async getSteps(runId: string): Promise<StoredStep[]> {
+    const items = await this.#query(runId, "STEP#", "STEP#~");
+    return items.flatMap((item) => {
+      const parsed = storedStepSchema.safeParse(parseJson(item.data?.S));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  async #query(
+    runId: string,
+    from: string,
+    to: string,
+    options: { limit?: number; newestFirst?: boolean } = {},
+  ): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: { ":pk": pk(runId), ":from": str(from), ":to": str(to) },
+          ConsistentRead: true,
+          ScanIndexForward: !options.newestFirst,
+          ExclusiveStartKey: startKey,
+          Limit: options.limit,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (options.limit === undefined || items.length < options.limit));
+    return items;
+  }
+
+  #eventsOf(item: Record<string, AttributeValue> | undefined): StoredEvent[] {
+    if (!item?.events?.S) return [];
+    return item.events.S.split("\n").map((line) => {
+      const tab = line.indexOf("\t");
+      return { seq: Number(line.slice(0, tab)), json: line.slice(tab + 1) };
+    });
+  }
+
+  async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
+    // Batches are keyed by their first seq: the batch holding afterSeq + 1 is the last one that
+    // starts at or before it; every later batch follows.
+    const [holding] = await this.#query(runId, "EVT#", `EVT#${padSeq(afterSeq + 1)}`, { limit: 1, newestFirst: true });
+    const later = await this.#query(runId, `EVT#${padSeq(afterSeq + 2)}`, "EVT#~");
+    const events: StoredEvent[] = [];
+    for (const item of [holding, ...later]) {
+      for (const event of this.#eventsOf(item)) {
+        if (event.seq > afterSeq && event.seq === afterSeq + events.length + 1) events.push(event);
+        if (events.length >= limit) return events;
+      }
+    }
+    return events;
+  }
+
+  async listRuns({ limit, cursor }: { limit: number; cursor?: string }): Promise<RunPage> {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: "recent",
+        KeyConditionExpression: "listPk = :list",
+        ExpressionAttributeValues: { ":list": str(LIST_PK) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: after
+          ? {
+              listPk: str(LIST_PK),
+              listSk: str(`${String(after[0]).padStart(15, "0")}#${after[1]}`),
+              pk: pk(after[1]),
+              sk: str(RUN_SK),
+            }
+          : undefined,
+      }),
+    );
+    const items = page.Items ?? [];
+    const last = items.at(-1);
+    return {
+      entries: items.map((item) => this.#entry(item, item.id?.S ?? "unknown")),
+      nextCursor:
+        page.LastEvaluatedKey && last
+          ? encodeCursor(Number(last.createdAt?.N ?? 0), last.id?.S ?? "")
+          : undefined,
+    };
+  }
+
+  async requestStop(runId: string, request: StopRequest): Promise<StopOutcome> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: pk(runId), sk: str(RUN_SK) },
+          UpdateExpression: "SET stopRequest = :request",
+          ConditionExpression: "attribute_exists(pk) AND #status = :running AND attribute_not_exists(stopRequest)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":request": str(JSON.stringify(request)), ":running": str("running") },
+        }),
+      );
+      return "requested";
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const item = await this.#getRunItem(runId);
+      if (!item) return "missing";
+      if (item.status?.S !== "running") return "finished";
+      return "already_requested";
+    }
+  }
+
+  async readStopRequest(runId: string): Promise<StopRequest | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: pk(runId), sk: str(RUN_SK) },
+        ProjectionExpression: "stopRequest",
+        ConsistentRead: true,
+      }),
+    );
+    const parsed = stopRequestSchema.safeParse(parseJson(result.Item?.stopRequest?.S));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async markInterrupted(runId: string, options: Parameters<RunStore["markInterrupted"]>[1]): Promise<boolean> {
+    const item = await this.#getRunItem(runId);
+    const lookup = item ? this.#entry(item, runId) : undefined;
+    if (lookup?.kind !== "found" || item?.status?.S !== "running") return false;
+    if (Number(item.heartbeatAt?.N ?? 0) >= options.staleBefore) return false;
+    const [lastItem] = await this.#query(runId, "EVT#", "EVT#~", { limit: 1, newestFirst: true });
+    const storedEnd = this.#eventsOf(lastItem).at(-1)?.seq ?? 0;
+    if (storedEnd !== options.expectedLastSeq || options.terminal.seq !== storedEnd + 1) return false;
+    try {
+      // The terminal event is the commit: once it is stored, the run's own process (if it still
+      // lives) fails its next write and stops.
+      await this.#putEvents(runId, [options.terminal]);
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    const next: StoredRun = {
+      ...lookup.run,
+      status: "interrupted",
+      endedAt: options.at,
+      error: options.error,
+      lastSeq: options.terminal.seq,
+    };
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { pk: pk(runId), sk: str(RUN_SK) },
+        UpdateExpression: "SET #status = :interrupted, lastSeq = :seq, #data = :data",
+        ExpressionAttributeNames: { "#status": "status", "#data": "data" },
+        ExpressionAttributeValues: {
+          ":interrupted": str("interrupted"),
+          ":seq": num(options.terminal.seq),
+          ":data": str(JSON.stringify({ ...next, stopRequest: undefined })),
+        },
+      }),
+    );
+    return true;
+  }
+
+  async deleteRun(runId: string): Promise<DeleteOutcome> {
+    const item = await this.#getRunItem(runId);
+    if (!item) return "missing";
+    if (item.status?.S === "running") return "running";
+    const keys = (await this.#query(runId, "", "~")).map((found) => ({ pk: found.pk as AttributeValue, sk: found.sk as AttributeValue }));
+    for (let start = 0; start < keys.length; start += 25) {
+      let requests = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      while (requests.length > 0) {
+        const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+      }
+    }
+    return "deleted";
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}

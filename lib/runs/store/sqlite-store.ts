@@ -1,0 +1,241 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import {
+  type DeleteOutcome,
+  ProgressConflictError,
+  parseStoredRun,
+  type RunLookup,
+  type RunPage,
+  type RunProgress,
+  type RunStore,
+  type StopOutcome,
+  type StopRequest,
+  type StoredEvent,
+  type StoredRun,
+  type StoredStep,
+  stopRequestSchema,
+  storedStepSchema,
+} from "./types";
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    stop_request TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS runs_newest_first ON runs (created_at DESC, id DESC);
+  CREATE TABLE IF NOT EXISTS run_events (
+    run_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS run_steps (
+    run_id TEXT NOT NULL, task_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, task_id)
+  ) WITHOUT ROWID;
+`;
+
+interface RunRow {
+  id: string;
+  status: string;
+  last_seq: number;
+  stop_request: string | null;
+  data: string;
+  created_at: number;
+}
+
+export function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): [number, string] | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // Not a cursor of ours.
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The embedded run store: one SQLite file through `node:sqlite` (no native addon). WAL mode and a
+ * busy timeout let several server processes share the file; every multi-step change is one
+ * IMMEDIATE transaction, so conditions and writes cannot interleave.
+ */
+export class SqliteRunStore implements RunStore {
+  readonly kind = "sqlite" as const;
+  readonly #db: DatabaseSync;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    this.#db.exec(SCHEMA);
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  #row(runId: string): RunRow | undefined {
+    return this.#db.prepare("SELECT * FROM runs WHERE id = ?").get(runId) as RunRow | undefined;
+  }
+
+  #writeRun(run: StoredRun): void {
+    this.#db
+      .prepare("UPDATE runs SET status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?")
+      .run(run.status, run.lastSeq, run.stopRequest ? JSON.stringify(run.stopRequest) : null, JSON.stringify(run), run.id);
+  }
+
+  #readRun(row: RunRow): StoredRun {
+    const entry = parseStoredRun(row.id, parseJson(row.data));
+    if (entry.kind === "corrupt") throw new ProgressConflictError(`Run ${row.id} is unreadable: ${entry.reason}`);
+    return entry.run;
+  }
+
+  async createRun(run: StoredRun): Promise<void> {
+    this.#db
+      .prepare("INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)")
+      .run(run.id, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
+  }
+
+  async saveProgress(runId: string, progress: RunProgress): Promise<void> {
+    this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row) throw new ProgressConflictError(`No run ${runId}`);
+      if (row.status !== "running") throw new ProgressConflictError(`Run ${runId} is ${row.status}`);
+      let seq = row.last_seq;
+      const insertEvent = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
+      for (const event of progress.events) {
+        if (event.seq !== seq + 1) throw new ProgressConflictError(`Event ${event.seq} does not follow ${seq}`);
+        insertEvent.run(runId, event.seq, event.json);
+        seq = event.seq;
+      }
+      const upsertStep = this.#db.prepare(
+        "INSERT INTO run_steps (run_id, task_id, data) VALUES (?, ?, ?) ON CONFLICT (run_id, task_id) DO UPDATE SET data = excluded.data",
+      );
+      for (const step of progress.steps) upsertStep.run(runId, step.taskId, JSON.stringify(step));
+      const run = this.#readRun(row);
+      this.#writeRun({ ...run, ...progress.run, lastSeq: seq });
+    });
+  }
+
+  async getRun(runId: string): Promise<RunLookup> {
+    const row = this.#row(runId);
+    if (!row) return { kind: "missing" };
+    return parseStoredRun(row.id, parseJson(row.data));
+  }
+
+  async getSteps(runId: string): Promise<StoredStep[]> {
+    const rows = this.#db.prepare("SELECT data FROM run_steps WHERE run_id = ?").all(runId) as { data: string }[];
+    return rows.flatMap((row) => {
+      const parsed = storedStepSchema.safeParse(parseJson(row.data));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
+    return this.#db
+      .prepare("SELECT seq, json FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+      .all(runId, afterSeq, limit) as unknown as StoredEvent[];
+  }
+
+  async listRuns({ limit, cursor }: { limit: number; cursor?: string }): Promise<RunPage> {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const rows = (
+      after
+        ? this.#db
+            .prepare(
+              "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+            )
+            .all(after[0], after[0], after[1], limit + 1)
+        : this.#db.prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?").all(limit + 1)
+    ) as unknown as RunRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      entries: page.map((row) => parseStoredRun(row.id, parseJson(row.data))),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined,
+    };
+  }
+
+  async requestStop(runId: string, request: StopRequest): Promise<StopOutcome> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row) return "missing";
+      if (row.status !== "running") return "finished";
+      if (row.stop_request) return "already_requested";
+      this.#writeRun({ ...this.#readRun(row), stopRequest: request });
+      return "requested";
+    });
+  }
+
+  async readStopRequest(runId: string): Promise<StopRequest | undefined> {
+    const row = this.#db.prepare("SELECT stop_request FROM runs WHERE id = ?").get(runId) as
+      | { stop_request: string | null }
+      | undefined;
+    if (!row?.stop_request) return undefined;
+    const parsed = stopRequestSchema.safeParse(parseJson(row.stop_request));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async markInterrupted(
+    runId: string,
+    options: Parameters<RunStore["markInterrupted"]>[1],
+  ): Promise<boolean> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row || row.status !== "running" || row.last_seq !== options.expectedLastSeq) return false;
+      const run = this.#readRun(row);
+      if (run.heartbeatAt >= options.staleBefore || options.terminal.seq !== row.last_seq + 1) return false;
+      this.#db
+        .prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)")
+        .run(runId, options.terminal.seq, options.terminal.json);
+      this.#writeRun({
+        ...run,
+        status: "interrupted",
+        endedAt: options.at,
+        error: options.error,
+        lastSeq: options.terminal.seq,
+      });
+      return true;
+    });
+  }
+
+  async deleteRun(runId: string): Promise<DeleteOutcome> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row) return "missing";
+      if (row.status === "running") return "running";
+      this.#db.prepare("DELETE FROM run_events WHERE run_id = ?").run(runId);
+      this.#db.prepare("DELETE FROM run_steps WHERE run_id = ?").run(runId);
+      this.#db.prepare("DELETE FROM runs WHERE id = ?").run(runId);
+      return "deleted";
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

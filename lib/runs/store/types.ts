@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { modelInfoSchema, runErrorSchema, stepStatusSchema, tokenUsageSchema } from "../contract";
+
+/**
+ * What a durable run store keeps: the run, each node task's state and output, and the run's
+ * stream events with their sequence numbers. SQLite (embedded) and DynamoDB implement it, and one
+ * contract test suite runs against both.
+ */
+
+/** A run's lifecycle in the store. "interrupted": its process died or shut down mid-run. */
+export const storedRunStatusSchema = z.enum(["running", "done", "failed", "stopped", "interrupted"]);
+export type StoredRunStatus = z.infer<typeof storedRunStatusSchema>;
+
+export const stopRequestSchema = z.object({
+  /** Who asked: "user" (the stop button or API), "shutdown", "deadline", "budget". */
+  by: z.string(),
+  /** Where the request came from, when known (the viewer's address behind CloudFront). */
+  from: z.string().optional(),
+  at: z.number(),
+});
+export type StopRequest = z.infer<typeof stopRequestSchema>;
+
+export const storedRunSchema = z.object({
+  id: z.string(),
+  workflow: z.string(),
+  input: z.string(),
+  model: modelInfoSchema,
+  status: storedRunStatusSchema,
+  createdAt: z.number(),
+  /** The last time the process running the run wrote to the store: its liveness. */
+  heartbeatAt: z.number(),
+  endedAt: z.number().optional(),
+  /** The highest event sequence number stored. */
+  lastSeq: z.number().int().nonnegative(),
+  usage: tokenUsageSchema.optional(),
+  error: runErrorSchema.optional(),
+  stopRequest: stopRequestSchema.optional(),
+  /** Who stopped the run and when, once it stopped. */
+  stoppedBy: stopRequestSchema.optional(),
+});
+export type StoredRun = z.infer<typeof storedRunSchema>;
+
+export const storedStepSchema = z.object({
+  taskId: z.string(),
+  node: z.string(),
+  label: z.string().optional(),
+  status: stepStatusSchema,
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  usage: tokenUsageSchema.optional(),
+  error: z.string().optional(),
+  /** The task's streamed text, whole. */
+  output: z.string(),
+});
+export type StoredStep = z.infer<typeof storedStepSchema>;
+
+/** One stream event as sent: its sequence number and its JSON. */
+export interface StoredEvent {
+  seq: number;
+  json: string;
+}
+
+/** The fields of a run that change while it runs. */
+export type RunPatch = Partial<
+  Pick<StoredRun, "status" | "heartbeatAt" | "endedAt" | "usage" | "error" | "stoppedBy">
+>;
+
+/** One write of progress: new events (contiguous after the stored ones), changed steps, run fields. */
+export interface RunProgress {
+  events: StoredEvent[];
+  steps: StoredStep[];
+  run: RunPatch;
+}
+
+export type RunLookup =
+  | { kind: "found"; run: StoredRun }
+  | { kind: "missing" }
+  | { kind: "corrupt"; id: string; reason: string };
+
+export type RunListEntry = { kind: "found"; run: StoredRun } | { kind: "corrupt"; id: string; reason: string };
+
+export interface RunPage {
+  entries: RunListEntry[];
+  /** Pass back as `cursor` for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export type StopOutcome = "requested" | "already_requested" | "finished" | "missing";
+export type DeleteOutcome = "deleted" | "running" | "missing";
+
+export interface RunStore {
+  readonly kind: "sqlite" | "dynamodb";
+  /** Records a new run (status running, lastSeq 0). Fails if the id exists. */
+  createRun(run: StoredRun): Promise<void>;
+  /**
+   * Stores progress in one write: events must continue the stored sequence exactly (a gap or an
+   * overlap is refused), and nothing is accepted for a run that is no longer running.
+   */
+  saveProgress(runId: string, progress: RunProgress): Promise<void>;
+  getRun(runId: string): Promise<RunLookup>;
+  getSteps(runId: string): Promise<StoredStep[]>;
+  /** Events with seq > afterSeq, in order, at most `limit`. */
+  readEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredEvent[]>;
+  /** Newest first. */
+  listRuns(options: { limit: number; cursor?: string }): Promise<RunPage>;
+  requestStop(runId: string, request: StopRequest): Promise<StopOutcome>;
+  /** The cheap read a running run polls: has anyone asked it to stop? */
+  readStopRequest(runId: string): Promise<StopRequest | undefined>;
+  /**
+   * Ends a run whose process is gone: appends its terminal event and sets status interrupted, but
+   * only if it is still running, still at `expectedLastSeq` and silent since before `staleBefore`.
+   * Returns whether it did (another reader may have done it first).
+   */
+  markInterrupted(
+    runId: string,
+    options: { expectedLastSeq: number; staleBefore: number; terminal: StoredEvent; at: number; error: StoredRun["error"] },
+  ): Promise<boolean>;
+  /** Deletes a finished run with its steps and events; a running run is refused. */
+  deleteRun(runId: string): Promise<DeleteOutcome>;
+  close(): Promise<void>;
+}
+
+/** Thrown when progress does not continue the stored sequence, or the run has ended. */
+export class ProgressConflictError extends Error {
+  override name = "ProgressConflictError";
+}
+
+/** Validates a stored record, naming what is wrong instead of throwing. */
+export function parseStoredRun(id: string, value: unknown): RunListEntry {
+  const parsed = storedRunSchema.safeParse(value);
+  if (parsed.success) return { kind: "found", run: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { kind: "corrupt", id, reason: issue ? `${issue.path.join(".") || "record"}: ${issue.message}` : "invalid" };
+}
