@@ -32,6 +32,10 @@ ENV HOSTNAME=0.0.0.0
 ENV AWS_LWA_INVOKE_MODE=response_stream
 ENV AWS_LWA_READINESS_CHECK_PATH=/api/health
 ENV AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=200
+# The app ends running runs as "interrupted" on SIGTERM before exiting (lib/server/shutdown.ts).
+ENV NEXT_MANUAL_SIG_HANDLE=true
+# `docker run` keeps runs in SQLite on /tmp; the Lambda function sets RUN_STORE=dynamodb.
+ENV RUNS_DB_PATH=/tmp/stepstream/runs.db
 WORKDIR /app
 COPY --from=builder /app/.next/standalone ./
 COPY --from=builder /app/.next/static ./.next/static

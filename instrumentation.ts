@@ -1,6 +1,10 @@
 /** Next calls this once when the server starts, before it serves a request. */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { ensureCacheDirTarget } = await import("./lib/server/cache-dir");
+  const [{ ensureCacheDirTarget }, { installShutdownHandler }] = await Promise.all([
+    import("./lib/server/cache-dir"),
+    import("./lib/server/shutdown"),
+  ]);
   ensureCacheDirTarget();
+  installShutdownHandler();
 }

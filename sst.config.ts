@@ -27,7 +27,7 @@ export default $config({
     if ($dev) {
       new sst.x.DevCommand("Web", {
         dev: { command: "npm run dev", autostart: true },
-        environment: { RUNS_TABLE: table.name, AWS_REGION: settings.region },
+        environment: { RUN_STORE: "dynamodb", RUNS_TABLE: table.name, AWS_REGION: settings.region },
       });
       return { runsTable: table.name };
     }

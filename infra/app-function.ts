@@ -104,6 +104,7 @@ export function createAppFunction(
           MODEL_PROVIDER: "bedrock",
           BEDROCK_MODEL_ID: settings.modelId,
           // AWS_REGION is Lambda's own (the stack's region); Bedrock is called there.
+          RUN_STORE: "dynamodb",
           RUNS_TABLE: table.name,
           HEARTBEAT_MS: String(settings.heartbeatMs),
           RUN_DEADLINE_MS: String(settings.runDeadlineMs),

@@ -64,6 +64,7 @@ describe("the app function", () => {
       AWS_LWA_READINESS_CHECK_PATH: "/api/health",
       MODEL_PROVIDER: "bedrock",
       BEDROCK_MODEL_ID: settings.modelId,
+      RUN_STORE: "dynamodb",
       RUNS_TABLE: table.state.name,
       HEARTBEAT_MS: String(settings.heartbeatMs),
       RUN_DEADLINE_MS: String(settings.runDeadlineMs),

@@ -13,6 +13,12 @@ const envSchema = z
     MODEL_MAX_TOKENS: positiveInt(1024),
     OFFLINE_TOKENS_PER_SECOND: z.coerce.number().min(0).default(40),
     HEARTBEAT_MS: positiveInt(10_000),
+    RUN_STORE: z.enum(["sqlite", "dynamodb"]).default("sqlite"),
+    RUNS_DB_PATH: z.string().trim().min(1).optional(),
+    RUNS_TABLE: z.string().trim().min(3).optional(),
+    DYNAMODB_ENDPOINT_URL: z.url().optional(),
+    RUN_RETENTION_DAYS: positiveInt(30),
+    RUN_LIVENESS_TIMEOUT_MS: positiveInt(15_000),
     ALLOWED_ORIGINS: z
       .string()
       .default("")
@@ -28,6 +34,9 @@ const envSchema = z
     MODEL_PROVIDER: env.MODEL_PROVIDER ?? (env.BEDROCK_MODEL_ID ? "bedrock" : "offline"),
   }))
   .superRefine((env, ctx) => {
+    if (env.RUN_STORE === "dynamodb" && !env.RUNS_TABLE) {
+      ctx.addIssue({ code: "custom", path: ["RUNS_TABLE"], message: "RUN_STORE=dynamodb needs RUNS_TABLE" });
+    }
     if (env.MODEL_PROVIDER === "bedrock" && !env.BEDROCK_MODEL_ID) {
       ctx.addIssue({
         code: "custom",

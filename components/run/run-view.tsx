@@ -2,7 +2,7 @@
 
 import { type FormEvent, useMemo, useState } from "react";
 import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
-import type { ModelInfo, StepStatus } from "@/lib/runs/contract";
+import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import type { WorkflowDescription } from "@/lib/workflows/description";
 import { formatDuration, formatTokens } from "./format";
@@ -135,7 +135,7 @@ function ModelNote({ model }: { model: ModelInfo }) {
 }
 
 /** Announces step changes to screen readers without reading out every token. */
-function RunAnnouncer({ steps, status }: { steps: readonly RunStep[]; status?: StepStatus }) {
+function RunAnnouncer({ steps, status }: { steps: readonly RunStep[]; status?: RunStatus }) {
   const latest = [...steps].sort((a, b) => (b.endedAt ?? b.startedAt) - (a.endedAt ?? a.startedAt))[0];
   let message = "";
   if (status && status !== "running") message = `Run ${status}.`;

@@ -1,20 +1,22 @@
-import type { StepStatus } from "@/lib/runs/contract";
+import type { RunStatus } from "@/lib/runs/contract";
 
-const styles: Record<StepStatus, string> = {
+const styles: Record<RunStatus, string> = {
   running: "bg-blue-100 text-blue-800",
   done: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
   stopped: "bg-amber-100 text-amber-800",
+  interrupted: "bg-orange-100 text-orange-800",
 };
 
-const words: Record<StepStatus, string> = {
+const words: Record<RunStatus, string> = {
   running: "Running",
   done: "Done",
   failed: "Failed",
   stopped: "Stopped",
+  interrupted: "Interrupted",
 };
 
-export function StatusBadge({ status }: { status: StepStatus }) {
+export function StatusBadge({ status }: { status: RunStatus }) {
   return (
     <span
       className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${styles[status]}`}

@@ -1,40 +1,74 @@
 import "server-only";
 import { createUIMessageStream } from "ai";
-import { serverEnv } from "@/lib/env";
+import type { ServerEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { createModelFactory } from "@/lib/models/factory";
 import type { WorkflowSpec } from "@/lib/workflows/types";
-import type { RunChunk, RunUIMessage } from "./contract";
+import { isTerminalChunk, type RunChunk, type RunUIMessage } from "./contract";
 import { executeRun } from "./executor";
-import { describeRunFailure, StopReason } from "./run-errors";
-import { RunLog } from "./run-log";
+import { describeRunFailure, StopReason, stopReasonOf } from "./run-errors";
+import { type LoggedChunk, RunLog } from "./run-log";
+import { RunRecorder } from "./run-recorder";
+import { type ActiveRun, registerRun } from "./run-registry";
+import type { RunPatch, RunStore } from "./store/types";
 
-/** How long a finished run's log stays readable in this process. */
-const FINISHED_RUN_RETENTION_MS = 60_000;
-
-export interface ActiveRun {
-  runId: string;
-  workflowId: string;
-  log: RunLog;
-  /** Resolves once the terminal part is logged. */
-  done: Promise<void>;
-  stop(reason: StopReason): void;
-}
-
-// Kept on globalThis so that a dev-server module reload does not orphan running runs.
-const globalRuns = globalThis as typeof globalThis & { __stepstreamRuns?: Map<string, ActiveRun> };
-globalRuns.__stepstreamRuns ??= new Map<string, ActiveRun>();
-const runs = globalRuns.__stepstreamRuns;
+/** Progress writes: about one per second per run, plus one at every node's end. */
+const RECORD_INTERVAL_MS = 1_000;
+/** Stop polls: a cheap read twice a second, so a stop from any process lands within a second. */
+const STOP_POLL_MS = 500;
 
 /**
- * Starts a workflow run in this process and returns at once: the run goes on in the background,
- * writing its parts to its log, whoever reads them and however fast.
+ * Starts a workflow run in this process and returns at once: the run goes on in the background to
+ * its end, its deadline or a stop (a reader going away does not stop it, as on Lambda, which never
+ * says), writing its parts to an in-memory log for readers here and to the durable store for
+ * everyone else.
  */
-export async function startRun(workflow: WorkflowSpec, input: string): Promise<ActiveRun> {
-  const models = await createModelFactory(serverEnv());
+export async function startRun(
+  workflow: WorkflowSpec,
+  input: string,
+  context: { env: ServerEnv; store: RunStore },
+): Promise<ActiveRun> {
+  const { env, store } = context;
+  const models = await createModelFactory(env);
   const runId = crypto.randomUUID();
+  const createdAt = Date.now();
+  try {
+    await store.createRun({
+      id: runId,
+      workflow: workflow.id,
+      input,
+      model: models.info,
+      status: "running",
+      createdAt,
+      heartbeatAt: createdAt,
+      lastSeq: 0,
+    });
+  } catch (error) {
+    console.error("recording a new run failed", error);
+    throw new AppError(
+      "store_unavailable",
+      "Runs cannot be saved right now, so this one was not started; try again.",
+      {
+        cause: error,
+        retryable: true,
+      },
+    );
+  }
+
   const log = new RunLog();
   const controller = new AbortController();
-
+  const abort = (reason: StopReason) => {
+    if (!log.isClosed && !controller.signal.aborted) controller.abort(reason);
+  };
+  const recorder = new RunRecorder({
+    store,
+    runId,
+    intervalMs: RECORD_INTERVAL_MS,
+    stopPollMs: STOP_POLL_MS,
+    onStopRequested: (request) =>
+      abort(request.by === "shutdown" ? StopReason.shutdown() : StopReason.byUser(request.from, request.at)),
+    onLost: () => abort(StopReason.lost()),
+  });
   const parts = createUIMessageStream<RunUIMessage>({
     execute: ({ writer }) =>
       executeRun({
@@ -52,42 +86,62 @@ export async function startRun(workflow: WorkflowSpec, input: string): Promise<A
     runId,
     workflowId: workflow.id,
     log,
-    done: drainInto(parts, log).finally(() => {
-      setTimeout(() => runs.delete(runId), FINISHED_RUN_RETENTION_MS).unref();
-    }),
-    stop: (reason) => {
-      if (!log.isClosed) controller.abort(reason);
-    },
+    done: drainInto(parts, log, recorder, controller.signal),
+    stop: abort,
   };
-  runs.set(runId, run);
+  registerRun(run);
   return run;
 }
 
-/** The run with this id, if this process has it. */
-export function findActiveRun(runId: string): ActiveRun | undefined {
-  return runs.get(runId);
+/** What the store should say about a run once this terminal part ends it. */
+function finalPatch(chunk: RunChunk, signal: AbortSignal): RunPatch {
+  const endedAt = Date.now();
+  if (chunk.type === "finish") return { status: "done", endedAt };
+  if (chunk.type === "abort") {
+    const reason = stopReasonOf(signal.reason);
+    return { status: "stopped", endedAt, stoppedBy: { by: reason.by, from: reason.from, at: reason.at } };
+  }
+  const code = (chunk as { code?: string }).code;
+  return { status: code === "interrupted" ? "interrupted" : "failed", endedAt };
 }
 
-/** Stops every run still going, e.g. when the server shuts down. */
-export function stopAllRuns(reason: StopReason): void {
-  for (const run of runs.values()) run.stop(reason);
-}
-
-async function drainInto(parts: ReadableStream<RunChunk>, log: RunLog): Promise<void> {
+/**
+ * Moves the executor's parts into the log and the recorder. The terminal part goes to the store
+ * first and only then to the log: a reader that sees the end here finds it in the store too.
+ */
+async function drainInto(
+  parts: ReadableStream<RunChunk>,
+  log: RunLog,
+  recorder: RunRecorder,
+  signal: AbortSignal,
+): Promise<void> {
   const reader = parts.getReader();
+  const end = async (chunk: RunChunk) => {
+    const terminal: LoggedChunk = { seq: log.lastSeq + 1, chunk, json: JSON.stringify(chunk) };
+    await recorder.finish(terminal, finalPatch(chunk, signal));
+    log.append(chunk);
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      log.append(value);
+      if (isTerminalChunk(value)) {
+        await end(value);
+        continue;
+      }
+      const seq = log.append(value);
+      const entry = seq === undefined ? undefined : log.entry(seq);
+      if (entry) recorder.add(entry);
     }
   } catch (error) {
     console.error("run stream failed", error);
   }
   if (!log.isClosed) {
     // The executor always ends with a terminal part; this only guards against a bug in it.
-    log.append({ type: "error", errorText: "The run ended without a result; try again." });
+    await end({ type: "error", errorText: "The run ended without a result; try again." });
   }
+  recorder.dispose();
 }
 
+export { type ActiveRun, activeRuns, findActiveRun } from "./run-registry";
 export { StopReason };

@@ -10,7 +10,9 @@
  *   (done or failed), reconciled by the task id;
  * - on success: `data-result`, `data-run` (done), then `finish`;
  * - on a stop: `data-run` (stopped), then `abort`;
- * - on a failure: `data-run` (failed, with the error), then `error` (with `code`).
+ * - on a failure: `data-run` (failed, with the error), then `error` (with `code`);
+ * - when the server shut down, or died, mid-run: `data-run` (interrupted), then `error` with code
+ *   `interrupted` (retryable).
  * Exactly one of `finish`, `abort`, `error` ends every stream. Every part has a sequence number,
  * sent as the SSE `id:` field, or as `seq` in NDJSON.
  */
@@ -38,7 +40,7 @@ export const runErrorSchema = z.object({
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
-export const runStatusSchema = z.enum(["running", "done", "failed", "stopped"]);
+export const runStatusSchema = z.enum(["running", "done", "failed", "stopped", "interrupted"]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 /** `data-run`, id = run id: the run as a whole. */

@@ -131,7 +131,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     write({ type: "finish", finishReason: "stop" });
   } catch (error) {
     const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
-    if (stopped) {
+    if (stopped?.interrupts) {
+      endFailed({ code: "interrupted", message: stopped.message, retryable: true }, "interrupted");
+    } else if (stopped) {
       endStopped(stopped);
     } else {
       endFailed(describeRunFailure(error));
@@ -145,9 +147,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     write({ type: "abort", reason: reason.message });
   }
 
-  function endFailed(error: RunError) {
-    closeSteps("failed", error.message);
-    Object.assign(run, { status: "failed", endedAt: now(), error });
+  function endFailed(error: RunError, status: "failed" | "interrupted" = "failed") {
+    closeSteps(status === "failed" ? "failed" : "stopped", error.message);
+    Object.assign(run, { status, endedAt: now(), error });
     writeRun();
     const terminal = {
       type: "error" as const,

@@ -111,14 +111,25 @@ describe("describeRunFailure", () => {
 
 describe("StopReason", () => {
   it("says who stopped the run", () => {
-    expect(StopReason.byUser()).toMatchObject({ by: "user", message: "Stopped by the user." });
-    expect(StopReason.clientGone()).toMatchObject({ by: "client-disconnect" });
+    expect(StopReason.byUser("203.0.113.7", 1000)).toMatchObject({
+      by: "user",
+      message: "Stopped by the user.",
+      from: "203.0.113.7",
+      at: 1000,
+      interrupts: false,
+    });
+    expect(StopReason.shutdown()).toMatchObject({ by: "shutdown", interrupts: true });
+    expect(StopReason.lost()).toMatchObject({ by: "lost", interrupts: true });
   });
 
   it("reads a StopReason back from an abort signal's reason, or falls back to a plain stop", () => {
     const controller = new AbortController();
-    controller.abort(StopReason.clientGone());
+    controller.abort(StopReason.shutdown());
     expect(stopReasonOf(controller.signal.reason)).toBe(controller.signal.reason);
+
+    // A copy of the class from another bundle (instrumentation vs. route handlers) still reads.
+    const copy = { by: "shutdown", message: "The server shut down.", from: undefined, at: 5 };
+    expect(stopReasonOf(copy)).toMatchObject({ by: "shutdown", interrupts: true, at: 5 });
 
     const plain = new AbortController();
     plain.abort();

@@ -33,6 +33,11 @@ export class RunLog {
     return seq;
   }
 
+  /** The entry with this sequence number, if appended. */
+  entry(seq: number): LoggedChunk | undefined {
+    return this.#entries[seq - 1];
+  }
+
   /** The parts after `afterSeq` that are already here. */
   entriesAfter(afterSeq: number): readonly LoggedChunk[] {
     return this.#entries.slice(Math.max(0, afterSeq));

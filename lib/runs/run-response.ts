@@ -1,5 +1,6 @@
 import { RUN_ID_HEADER } from "./contract";
-import type { LoggedChunk, RunLog } from "./run-log";
+import type { RunLog } from "./run-log";
+import { trackOpenStream } from "./run-registry";
 
 export type StreamFormat = "sse" | "ndjson";
 
@@ -12,7 +13,7 @@ const encoder = new TextEncoder();
 
 const framing: Record<
   StreamFormat,
-  { encode: (entry: LoggedChunk) => string; heartbeat: string; end: string }
+  { encode: (entry: { seq: number; json: string }) => string; heartbeat: string; end: string }
 > = {
   // The AI SDK's reader ignores `id:` and comment lines; `id:` lets a reconnect send Last-Event-ID.
   sse: {
@@ -27,58 +28,82 @@ const framing: Record<
   },
 };
 
+/** Where a run stream's entries come from: this process's log, or the durable store. */
+export interface RunEventSource {
+  /** Entries after `afterSeq` that exist now, in order, and whether the run's stream has ended. */
+  read(afterSeq: number): Promise<{ entries: readonly { seq: number; json: string }[]; ended: boolean }>;
+  /** Resolves when entries after `afterSeq` may have arrived, or after `timeoutMs` at most. */
+  wait(afterSeq: number, timeoutMs: number): Promise<void>;
+}
+
+/** A source over a run in this process: its in-memory log, woken the moment a part is appended. */
+export function logSource(log: RunLog): RunEventSource {
+  return {
+    read: async (afterSeq) => {
+      const entries = log.entriesAfter(afterSeq);
+      const last = entries.at(-1)?.seq ?? afterSeq;
+      return { entries, ended: log.isClosed && last === log.lastSeq };
+    },
+    wait: async (afterSeq, timeoutMs) => {
+      await log.next(afterSeq, AbortSignal.timeout(Math.max(1, timeoutMs)));
+    },
+  };
+}
+
 export interface RunStreamOptions {
   runId: string;
-  log: RunLog;
+  source: RunEventSource;
   format: StreamFormat;
   /** Start after this sequence number (0 = from the beginning). */
   afterSeq?: number;
   /** Send a heartbeat when nothing else was sent for this long, so no proxy cuts a quiet run. */
   heartbeatMs: number;
-  /** Called when the reader goes away before the terminal part. */
-  onCancel?: () => void;
+  now?: () => number;
 }
 
 /**
- * Streams a run's log as an HTTP response. The body is pull-based: it reads the log only when the
- * client has taken what was sent, so a slow reader holds a cursor, not a copy of the run.
+ * Streams a run's events as an HTTP response. The body is pull-based: it reads the source only
+ * when the client has taken what was sent, so a slow reader holds a cursor, not a copy of the run.
+ * A reader going away stops only its own reading, never the run.
  */
 export function runStreamResponse(options: RunStreamOptions): Response {
-  const { log, format, heartbeatMs, onCancel } = options;
+  const { source, format, heartbeatMs } = options;
+  const now = options.now ?? Date.now;
   const frame = framing[format];
   let cursor = options.afterSeq ?? 0;
-  let finished = false;
+  let lastSentAt = now();
+  const closed = trackOpenStream();
 
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         for (;;) {
-          const ready = log.entriesAfter(cursor);
-          if (ready.length > 0) {
-            // Everything already logged goes out as one chunk: one write however many parts.
+          const { entries, ended } = await source.read(cursor);
+          if (entries.length > 0 || ended) {
+            // Everything already there goes out as one chunk: one write however many parts.
             let text = "";
-            for (const entry of ready) text += frame.encode(entry);
-            cursor = ready.at(-1)?.seq ?? cursor;
-            finished = log.isClosed && cursor === log.lastSeq;
-            controller.enqueue(encoder.encode(finished ? text + frame.end : text));
-            if (finished) controller.close();
+            for (const entry of entries) text += frame.encode(entry);
+            cursor = entries.at(-1)?.seq ?? cursor;
+            if (ended) text += frame.end;
+            if (text) controller.enqueue(encoder.encode(text));
+            lastSentAt = now();
+            if (ended) {
+              controller.close();
+              closed();
+            }
             return;
           }
-          if (log.isClosed) {
-            finished = true;
-            if (frame.end) controller.enqueue(encoder.encode(frame.end));
-            controller.close();
-            return;
-          }
-          const arrived = await log.next(cursor, AbortSignal.timeout(heartbeatMs));
-          if (!arrived) {
+          const silentFor = now() - lastSentAt;
+          if (silentFor >= heartbeatMs) {
             controller.enqueue(encoder.encode(frame.heartbeat));
+            lastSentAt = now();
             return;
           }
+          await source.wait(cursor, heartbeatMs - silentFor);
         }
       },
       cancel() {
-        if (!finished) onCancel?.();
+        closed();
       },
     },
     { highWaterMark: 0 },

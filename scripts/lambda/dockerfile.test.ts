@@ -45,7 +45,9 @@ describe("the Dockerfile's runner stage", () => {
       HOSTNAME: "0.0.0.0",
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "true",
     });
+    expect(plan.env.RUNS_DB_PATH).toMatch(/^\/tmp\//);
     expect(plan.exposedPort).toBe(8080);
   });
 

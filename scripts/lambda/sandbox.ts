@@ -137,9 +137,16 @@ export async function startSandboxServer(
   const [command, ...args] = plan.command;
   if (command !== "node") throw new Error(`The image's CMD runs ${command}, not node`);
   const port = options.port ?? Number(plan.env.PORT ?? 8080);
+  // Paths the image points into /tmp point into the /tmp stand-in.
+  const imageEnv = Object.fromEntries(
+    Object.entries(plan.env).map(([name, value]) => [
+      name,
+      value === "/tmp" || value.startsWith("/tmp/") ? sandbox.tmpDir + value.slice(4) : value,
+    ]),
+  );
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
-    ...plan.env,
+    ...imageEnv,
     HOSTNAME: "127.0.0.1",
     PORT: String(port),
     PATH: "/usr/local/bin:/usr/bin:/bin",

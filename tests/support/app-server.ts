@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const serverScript = fileURLToPath(new URL("../../.next/standalone/server.js", import.meta.url));
@@ -28,6 +30,9 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
+      NEXT_MANUAL_SIG_HANDLE: "true",
+      // Each server gets its own run store unless a test shares one between servers.
+      RUNS_DB_PATH: join(mkdtempSync(join(tmpdir(), "stepstream-runs-")), "runs.db"),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -46,7 +51,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

@@ -1,10 +1,6 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  UpdateTimeToLiveCommand,
-} from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
 import { RUNS_TABLE_SCHEMA } from "@/lib/runs/store/dynamo-table";
 
 export interface LocalDynamo {
@@ -53,7 +49,12 @@ export async function startDynalite(): Promise<LocalDynamo> {
         }),
       );
       await admin
-        .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }))
+        .send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+          }),
+        )
         .catch(() => undefined); // dynalite does not implement TTL; real DynamoDB does.
       admin.destroy();
     },

@@ -34,6 +34,9 @@ export interface FakeBedrockRequest {
   headers: http2.IncomingHttpHeaders;
   body: { messages?: unknown[]; system?: Array<{ text: string }>; inferenceConfig?: { maxTokens?: number } };
   closedEarly: boolean;
+  /** When the client reset the stream before it ended (Date.now()). */
+  closedAt?: number;
+  receivedAt: number;
 }
 
 export function eventFrame(eventType: string, payload: unknown): Uint8Array {
@@ -105,7 +108,15 @@ export async function startFakeBedrock(
         headers,
         body: raw ? JSON.parse(raw) : {},
         closedEarly: false,
+        receivedAt: Date.now(),
       };
+      let finished = false;
+      stream.once("close", () => {
+        if (!finished) {
+          request.closedEarly = true;
+          request.closedAt = Date.now();
+        }
+      });
       requests.push(request);
       const plan = await planFor(request);
       if (stream.closed) return;
@@ -117,6 +128,7 @@ export async function startFakeBedrock(
           "x-amzn-requestid": requestId,
           "x-amzn-errortype": plan.errorType ?? "InternalServerException",
         });
+        finished = true;
         stream.end(JSON.stringify({ message: plan.message ?? plan.errorType }));
         return;
       }
@@ -134,6 +146,7 @@ export async function startFakeBedrock(
         stream.write(eventFrame(eventType, payload));
       }
       if (plan.exception) stream.write(exceptionFrame(...plan.exception));
+      finished = true;
       stream.end();
     });
   });

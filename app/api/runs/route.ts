@@ -4,9 +4,10 @@ import { handleErrors } from "@/lib/http/handle";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { parseRequest } from "@/lib/http/validate";
-import { StopReason, startRun } from "@/lib/runs/active-runs";
+import { startRun } from "@/lib/runs/active-runs";
 import { MAX_BODY_BYTES } from "@/lib/runs/limits";
-import { pickStreamFormat, runStreamResponse } from "@/lib/runs/run-response";
+import { logSource, pickStreamFormat, runStreamResponse } from "@/lib/runs/run-response";
+import { getRunStore } from "@/lib/runs/store";
 import { findWorkflow } from "@/lib/workflows/registry";
 import { startRunRequestSchema } from "./schema";
 
@@ -14,7 +15,8 @@ export const dynamic = "force-dynamic";
 
 /**
  * Starts a run and streams its steps: an AI SDK UI message stream over SSE, or NDJSON for
- * `Accept: application/x-ndjson`. Every check happens before any model is touched.
+ * `Accept: application/x-ndjson`. Every check happens before any model is touched. The run is
+ * durable: if this connection drops, the run goes on, and GET /api/runs/{id}/stream picks it up.
  */
 export const POST = handleErrors(async (request: Request) => {
   const env = serverEnv();
@@ -24,13 +26,11 @@ export const POST = handleErrors(async (request: Request) => {
   if (!workflow) throw new AppError("not_found", `There is no workflow called "${body.workflow}".`);
   const input = parseRequest(workflow.inputSchema, body.input);
 
-  const run = await startRun(workflow, input);
+  const run = await startRun(workflow, input, { env, store: await getRunStore(env) });
   return runStreamResponse({
     runId: run.runId,
-    log: run.log,
+    source: logSource(run.log),
     format: pickStreamFormat(request.headers.get("accept")),
     heartbeatMs: env.HEARTBEAT_MS,
-    // Off Lambda a closed connection is a real signal; there, a later issue keeps runs going.
-    onCancel: () => run.stop(StopReason.clientGone()),
   });
 });

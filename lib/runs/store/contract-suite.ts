@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProgressConflictError, type RunStore, type StoredEvent, type StoredRun, type StoredStep } from "./types";
+import {
+  ProgressConflictError,
+  type RunStore,
+  type StoredEvent,
+  type StoredRun,
+  type StoredStep,
+} from "./types";
 
 export interface StoreUnderTest {
   store: RunStore;
@@ -68,13 +74,20 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       const run = newRun();
       await store.createRun(run);
       await store.saveProgress(run.id, { events: events(1, 5), steps: [], run: {} });
-      await store.saveProgress(run.id, { events: events(6, 3), steps: [], run: { heartbeatAt: run.heartbeatAt + 1000 } });
+      await store.saveProgress(run.id, {
+        events: events(6, 3),
+        steps: [],
+        run: { heartbeatAt: run.heartbeatAt + 1000 },
+      });
       expect((await store.readEvents(run.id, 0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(await store.readEvents(run.id, 3)).toEqual(events(4, 5));
       expect((await store.readEvents(run.id, 6, 1)).map((e) => e.seq)).toEqual([7]);
       expect(await store.readEvents(run.id, 8)).toEqual([]);
       const found = await store.getRun(run.id);
-      expect(found.kind === "found" && found.run).toMatchObject({ lastSeq: 8, heartbeatAt: run.heartbeatAt + 1000 });
+      expect(found.kind === "found" && found.run).toMatchObject({
+        lastSeq: 8,
+        heartbeatAt: run.heartbeatAt + 1000,
+      });
     });
 
     it("refuses a gap or an overlap, and stores nothing of a refused write", async () => {
@@ -106,8 +119,17 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
     it("keeps each node task's latest state and output", async () => {
       const run = newRun();
       await store.createRun(run);
-      await store.saveProgress(run.id, { events: events(1, 1), steps: [step("a"), step("b", { node: "food" })], run: {} });
-      const done = step("a", { status: "done", endedAt: Date.now(), output: "## Stay\\nAlfama", usage: { inputTokens: 12, outputTokens: 40 } });
+      await store.saveProgress(run.id, {
+        events: events(1, 1),
+        steps: [step("a"), step("b", { node: "food" })],
+        run: {},
+      });
+      const done = step("a", {
+        status: "done",
+        endedAt: Date.now(),
+        output: "## Stay\\nAlfama",
+        usage: { inputTokens: 12, outputTokens: 40 },
+      });
       await store.saveProgress(run.id, { events: events(2, 1), steps: [done], run: {} });
       const steps = (await store.getSteps(run.id)).sort((x, y) => x.taskId.localeCompare(y.taskId));
       expect(steps).toEqual([done, step("b", { node: "food", startedAt: steps[1]?.startedAt ?? 0 })]);
@@ -174,18 +196,44 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       const run = newRun({ heartbeatAt: longAgo });
       await store.createRun(run);
       await store.saveProgress(run.id, { events: events(1, 3), steps: [], run: { heartbeatAt: longAgo } });
-      const terminal = { seq: 4, json: JSON.stringify({ type: "error", errorText: "The server running this run stopped." }) };
-      const error = { code: "interrupted" as const, message: "The server running this run stopped.", retryable: true };
-      const options = { expectedLastSeq: 3, staleBefore: Date.now() - 15_000, terminal, at: Date.now(), error };
-      expect(await store.markInterrupted(run.id, { ...options, expectedLastSeq: 2, terminal: { ...terminal, seq: 3 } })).toBe(false);
+      const closing = {
+        seq: 4,
+        json: JSON.stringify({ type: "data-run", id: run.id, data: { status: "interrupted" } }),
+      };
+      const terminal = {
+        seq: 5,
+        json: JSON.stringify({ type: "error", errorText: "The server running this run stopped." }),
+      };
+      const error = {
+        code: "interrupted" as const,
+        message: "The server running this run stopped.",
+        retryable: true,
+      };
+      const options = {
+        expectedLastSeq: 3,
+        staleBefore: Date.now() - 15_000,
+        events: [closing, terminal],
+        at: Date.now(),
+        error,
+      };
+      const shifted = [
+        { ...closing, seq: 3 },
+        { ...terminal, seq: 4 },
+      ];
+      expect(await store.markInterrupted(run.id, { ...options, expectedLastSeq: 2, events: shifted })).toBe(
+        false,
+      );
       expect(await store.markInterrupted(run.id, { ...options, staleBefore: longAgo - 1 })).toBe(false);
       const sibling = subject.sibling();
-      const [first, second] = await Promise.all([store.markInterrupted(run.id, options), sibling.markInterrupted(run.id, options)]);
+      const [first, second] = await Promise.all([
+        store.markInterrupted(run.id, options),
+        sibling.markInterrupted(run.id, options),
+      ]);
       expect([first, second].filter(Boolean)).toHaveLength(1);
       await sibling.close();
-      expect(await store.readEvents(run.id, 3)).toEqual([terminal]);
+      expect(await store.readEvents(run.id, 3)).toEqual([closing, terminal]);
       const found = await store.getRun(run.id);
-      expect(found.kind === "found" && found.run).toMatchObject({ status: "interrupted", error, lastSeq: 4 });
+      expect(found.kind === "found" && found.run).toMatchObject({ status: "interrupted", error, lastSeq: 5 });
       await expect(store.saveProgress(run.id, { events: events(4, 1), steps: [], run: {} })).rejects.toThrow(
         ProgressConflictError,
       );
@@ -195,11 +243,16 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       const run = newRun();
       await store.createRun(run);
       await store.saveProgress(run.id, { events: events(1, 1), steps: [], run: { heartbeatAt: Date.now() } });
-      const terminal = { seq: 2, json: "{}" };
+      const closing = [{ seq: 2, json: "{}" }];
       const error = { code: "interrupted" as const, message: "gone", retryable: true };
-      expect(
-        await store.markInterrupted(run.id, { expectedLastSeq: 1, staleBefore: Date.now() - 15_000, terminal, at: Date.now(), error }),
-      ).toBe(false);
+      const options = {
+        expectedLastSeq: 1,
+        staleBefore: Date.now() - 15_000,
+        events: closing,
+        at: Date.now(),
+        error,
+      };
+      expect(await store.markInterrupted(run.id, options)).toBe(false);
     });
 
     it("deletes an ended run with its steps and events, never a running one", async () => {
@@ -208,7 +261,11 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       expect(await store.deleteRun(running.id)).toBe("running");
       const ended = newRun();
       await store.createRun(ended);
-      await store.saveProgress(ended.id, { events: events(1, 4), steps: [step("a")], run: { status: "failed", endedAt: Date.now() } });
+      await store.saveProgress(ended.id, {
+        events: events(1, 4),
+        steps: [step("a")],
+        run: { status: "failed", endedAt: Date.now() },
+      });
       expect(await store.deleteRun(ended.id)).toBe("deleted");
       expect(await store.getRun(ended.id)).toEqual({ kind: "missing" });
       expect(await store.readEvents(ended.id, 0)).toEqual([]);

@@ -12,6 +12,7 @@ import {
 import { decodeCursor, encodeCursor } from "./sqlite-store";
 import {
   type DeleteOutcome,
+  type InterruptOptions,
   ProgressConflictError,
   parseStoredRun,
   type RunLookup,
@@ -53,7 +54,10 @@ const str = (value: string): AttributeValue => ({ S: value });
 const num = (value: number): AttributeValue => ({ N: String(value) });
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === "ConditionalCheckFailedException";
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string })?.name === "ConditionalCheckFailedException"
+  );
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -112,27 +116,44 @@ export class DynamoRunStore implements RunStore {
     };
   }
 
-  /** Writes events as new batch items, each only if nothing is stored at its position yet. */
-  async #putEvents(runId: string, events: StoredEvent[]): Promise<void> {
+  /**
+   * Writes events as new batch items, each only if nothing is stored at its position yet. A batch
+   * already stored with exactly our content is our own earlier attempt (its write succeeded but
+   * the run update after it did not) and counts as written, unless `exclusive` is asked for.
+   */
+  async #putEvents(
+    runId: string,
+    events: StoredEvent[],
+    options: { exclusive?: boolean } = {},
+  ): Promise<void> {
     for (const batch of batchEvents(events)) {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: pk(runId),
-            sk: str(`EVT#${padSeq(batch[0]?.seq ?? 0)}`),
-            events: str(batch.map((event) => `${event.seq}\t${event.json}`).join("\n")),
-            expiresAt: this.#expiresAt(Date.now()),
-          },
-          ConditionExpression: "attribute_not_exists(sk)",
-        }),
-      );
+      const key = { pk: pk(runId), sk: str(`EVT#${padSeq(batch[0]?.seq ?? 0)}`) };
+      const lines = batch.map((event) => `${event.seq}\t${event.json}`).join("\n");
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { ...key, events: str(lines), expiresAt: this.#expiresAt(Date.now()) },
+            ConditionExpression: "attribute_not_exists(sk)",
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error) || options.exclusive) throw error;
+        const existing = await this.client.send(
+          new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+        );
+        if (existing.Item?.events?.S !== lines) throw error;
+      }
     }
   }
 
   async #getRunItem(runId: string): Promise<Record<string, AttributeValue> | undefined> {
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: { pk: pk(runId), sk: str(RUN_SK) }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: pk(runId), sk: str(RUN_SK) },
+        ConsistentRead: true,
+      }),
     );
     return result.Item;
   }
@@ -257,7 +278,10 @@ export class DynamoRunStore implements RunStore {
   async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
     // Batches are keyed by their first seq: the batch holding afterSeq + 1 is the last one that
     // starts at or before it; every later batch follows.
-    const [holding] = await this.#query(runId, "EVT#", `EVT#${padSeq(afterSeq + 1)}`, { limit: 1, newestFirst: true });
+    const [holding] = await this.#query(runId, "EVT#", `EVT#${padSeq(afterSeq + 1)}`, {
+      limit: 1,
+      newestFirst: true,
+    });
     const later = await this.#query(runId, `EVT#${padSeq(afterSeq + 2)}`, "EVT#~");
     const events: StoredEvent[] = [];
     for (const item of [holding, ...later]) {
@@ -307,7 +331,8 @@ export class DynamoRunStore implements RunStore {
           TableName: this.table,
           Key: { pk: pk(runId), sk: str(RUN_SK) },
           UpdateExpression: "SET stopRequest = :request",
-          ConditionExpression: "attribute_exists(pk) AND #status = :running AND attribute_not_exists(stopRequest)",
+          ConditionExpression:
+            "attribute_exists(pk) AND #status = :running AND attribute_not_exists(stopRequest)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":request": str(JSON.stringify(request)), ":running": str("running") },
         }),
@@ -335,18 +360,20 @@ export class DynamoRunStore implements RunStore {
     return parsed.success ? parsed.data : undefined;
   }
 
-  async markInterrupted(runId: string, options: Parameters<RunStore["markInterrupted"]>[1]): Promise<boolean> {
+  async markInterrupted(runId: string, options: InterruptOptions): Promise<boolean> {
     const item = await this.#getRunItem(runId);
     const lookup = item ? this.#entry(item, runId) : undefined;
     if (lookup?.kind !== "found" || item?.status?.S !== "running") return false;
     if (Number(item.heartbeatAt?.N ?? 0) >= options.staleBefore) return false;
     const [lastItem] = await this.#query(runId, "EVT#", "EVT#~", { limit: 1, newestFirst: true });
     const storedEnd = this.#eventsOf(lastItem).at(-1)?.seq ?? 0;
-    if (storedEnd !== options.expectedLastSeq || options.terminal.seq !== storedEnd + 1) return false;
+    const lastSeq = options.events.at(-1)?.seq ?? 0;
+    if (storedEnd !== options.expectedLastSeq || options.events[0]?.seq !== storedEnd + 1) return false;
+    if (options.events.some((event, index) => event.seq !== storedEnd + 1 + index)) return false;
     try {
-      // The terminal event is the commit: once it is stored, the run's own process (if it still
-      // lives) fails its next write and stops.
-      await this.#putEvents(runId, [options.terminal]);
+      // The closing events are the commit: once they are stored, the run's own process (if it
+      // still lives) fails its next write and stops.
+      await this.#putEvents(runId, options.events, { exclusive: true });
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
@@ -356,7 +383,7 @@ export class DynamoRunStore implements RunStore {
       status: "interrupted",
       endedAt: options.at,
       error: options.error,
-      lastSeq: options.terminal.seq,
+      lastSeq,
     };
     await this.client.send(
       new UpdateItemCommand({
@@ -366,7 +393,7 @@ export class DynamoRunStore implements RunStore {
         ExpressionAttributeNames: { "#status": "status", "#data": "data" },
         ExpressionAttributeValues: {
           ":interrupted": str("interrupted"),
-          ":seq": num(options.terminal.seq),
+          ":seq": num(lastSeq),
           ":data": str(JSON.stringify({ ...next, stopRequest: undefined })),
         },
       }),
@@ -378,11 +405,16 @@ export class DynamoRunStore implements RunStore {
     const item = await this.#getRunItem(runId);
     if (!item) return "missing";
     if (item.status?.S === "running") return "running";
-    const keys = (await this.#query(runId, "", "~")).map((found) => ({ pk: found.pk as AttributeValue, sk: found.sk as AttributeValue }));
+    const keys = (await this.#query(runId, "", "~")).map((found) => ({
+      pk: found.pk as AttributeValue,
+      sk: found.sk as AttributeValue,
+    }));
     for (let start = 0; start < keys.length; start += 25) {
       let requests = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
       while (requests.length > 0) {
-        const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
+        const result = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }),
+        );
         requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
       }
     }

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import {
   type DeleteOutcome,
+  type InterruptOptions,
   ProgressConflictError,
   parseStoredRun,
   type RunLookup,
@@ -105,18 +106,27 @@ export class SqliteRunStore implements RunStore {
   #writeRun(run: StoredRun): void {
     this.#db
       .prepare("UPDATE runs SET status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?")
-      .run(run.status, run.lastSeq, run.stopRequest ? JSON.stringify(run.stopRequest) : null, JSON.stringify(run), run.id);
+      .run(
+        run.status,
+        run.lastSeq,
+        run.stopRequest ? JSON.stringify(run.stopRequest) : null,
+        JSON.stringify(run),
+        run.id,
+      );
   }
 
   #readRun(row: RunRow): StoredRun {
     const entry = parseStoredRun(row.id, parseJson(row.data));
-    if (entry.kind === "corrupt") throw new ProgressConflictError(`Run ${row.id} is unreadable: ${entry.reason}`);
+    if (entry.kind === "corrupt")
+      throw new ProgressConflictError(`Run ${row.id} is unreadable: ${entry.reason}`);
     return entry.run;
   }
 
   async createRun(run: StoredRun): Promise<void> {
     this.#db
-      .prepare("INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)")
+      .prepare(
+        "INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)",
+      )
       .run(run.id, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
   }
 
@@ -128,7 +138,8 @@ export class SqliteRunStore implements RunStore {
       let seq = row.last_seq;
       const insertEvent = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
       for (const event of progress.events) {
-        if (event.seq !== seq + 1) throw new ProgressConflictError(`Event ${event.seq} does not follow ${seq}`);
+        if (event.seq !== seq + 1)
+          throw new ProgressConflictError(`Event ${event.seq} does not follow ${seq}`);
         insertEvent.run(runId, event.seq, event.json);
         seq = event.seq;
       }
@@ -148,7 +159,9 @@ export class SqliteRunStore implements RunStore {
   }
 
   async getSteps(runId: string): Promise<StoredStep[]> {
-    const rows = this.#db.prepare("SELECT data FROM run_steps WHERE run_id = ?").all(runId) as { data: string }[];
+    const rows = this.#db.prepare("SELECT data FROM run_steps WHERE run_id = ?").all(runId) as {
+      data: string;
+    }[];
     return rows.flatMap((row) => {
       const parsed = storedStepSchema.safeParse(parseJson(row.data));
       return parsed.success ? [parsed.data] : [];
@@ -163,15 +176,15 @@ export class SqliteRunStore implements RunStore {
 
   async listRuns({ limit, cursor }: { limit: number; cursor?: string }): Promise<RunPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
-    const rows = (
-      after
-        ? this.#db
-            .prepare(
-              "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-            )
-            .all(after[0], after[0], after[1], limit + 1)
-        : this.#db.prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?").all(limit + 1)
-    ) as unknown as RunRow[];
+    const rows = (after
+      ? this.#db
+          .prepare(
+            "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+          )
+          .all(after[0], after[0], after[1], limit + 1)
+      : this.#db
+          .prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")
+          .all(limit + 1)) as unknown as RunRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -200,24 +213,25 @@ export class SqliteRunStore implements RunStore {
     return parsed.success ? parsed.data : undefined;
   }
 
-  async markInterrupted(
-    runId: string,
-    options: Parameters<RunStore["markInterrupted"]>[1],
-  ): Promise<boolean> {
+  async markInterrupted(runId: string, options: InterruptOptions): Promise<boolean> {
     return this.#transaction(() => {
       const row = this.#row(runId);
       if (!row || row.status !== "running" || row.last_seq !== options.expectedLastSeq) return false;
       const run = this.#readRun(row);
-      if (run.heartbeatAt >= options.staleBefore || options.terminal.seq !== row.last_seq + 1) return false;
-      this.#db
-        .prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)")
-        .run(runId, options.terminal.seq, options.terminal.json);
+      if (run.heartbeatAt >= options.staleBefore) return false;
+      const insert = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
+      let seq = row.last_seq;
+      for (const event of options.events) {
+        if (event.seq !== seq + 1) return false;
+        insert.run(runId, event.seq, event.json);
+        seq = event.seq;
+      }
       this.#writeRun({
         ...run,
         status: "interrupted",
         endedAt: options.at,
         error: options.error,
-        lastSeq: options.terminal.seq,
+        lastSeq: seq,
       });
       return true;
     });

@@ -77,7 +77,9 @@ export type RunLookup =
   | { kind: "missing" }
   | { kind: "corrupt"; id: string; reason: string };
 
-export type RunListEntry = { kind: "found"; run: StoredRun } | { kind: "corrupt"; id: string; reason: string };
+export type RunListEntry =
+  | { kind: "found"; run: StoredRun }
+  | { kind: "corrupt"; id: string; reason: string };
 
 export interface RunPage {
   entries: RunListEntry[];
@@ -107,17 +109,24 @@ export interface RunStore {
   /** The cheap read a running run polls: has anyone asked it to stop? */
   readStopRequest(runId: string): Promise<StopRequest | undefined>;
   /**
-   * Ends a run whose process is gone: appends its terminal event and sets status interrupted, but
-   * only if it is still running, still at `expectedLastSeq` and silent since before `staleBefore`.
-   * Returns whether it did (another reader may have done it first).
+   * Ends a run whose process is gone: appends its closing events (the last one terminal) and sets
+   * status interrupted, but only if it is still running, its stored events end at
+   * `expectedLastSeq` and it has been silent since before `staleBefore`. Returns whether it did
+   * (another reader may have done it first).
    */
-  markInterrupted(
-    runId: string,
-    options: { expectedLastSeq: number; staleBefore: number; terminal: StoredEvent; at: number; error: StoredRun["error"] },
-  ): Promise<boolean>;
+  markInterrupted(runId: string, options: InterruptOptions): Promise<boolean>;
   /** Deletes a finished run with its steps and events; a running run is refused. */
   deleteRun(runId: string): Promise<DeleteOutcome>;
   close(): Promise<void>;
+}
+
+export interface InterruptOptions {
+  expectedLastSeq: number;
+  staleBefore: number;
+  /** Contiguous from expectedLastSeq + 1; the last one is the terminal event. */
+  events: StoredEvent[];
+  at: number;
+  error: StoredRun["error"];
 }
 
 /** Thrown when progress does not continue the stored sequence, or the run has ended. */
@@ -130,5 +139,9 @@ export function parseStoredRun(id: string, value: unknown): RunListEntry {
   const parsed = storedRunSchema.safeParse(value);
   if (parsed.success) return { kind: "found", run: parsed.data };
   const issue = parsed.error.issues[0];
-  return { kind: "corrupt", id, reason: issue ? `${issue.path.join(".") || "record"}: ${issue.message}` : "invalid" };
+  return {
+    kind: "corrupt",
+    id,
+    reason: issue ? `${issue.path.join(".") || "record"}: ${issue.message}` : "invalid",
+  };
 }
