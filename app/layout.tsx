@@ -18,6 +18,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               stepstream
             </Link>
             <span className="text-sm text-muted-foreground">LangGraph workflows, step by step, live</span>
+            <Link href="/runs" className="ml-auto text-sm text-muted-foreground hover:text-foreground">
+              History
+            </Link>
           </nav>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useMemo, useState } from "react";
+import { type FormEvent, useCallback, useMemo, useState } from "react";
 import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
 import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
@@ -11,11 +11,40 @@ import { StatusBadge } from "./status-badge";
 import { StepTimeline } from "./step-timeline";
 import { type RunStep, useRun } from "./use-run";
 
-/** The live run page: task input, the graph lighting up, a timeline of steps, and the result. */
-export function RunView({ workflow, model }: { workflow: WorkflowDescription; model: ModelInfo }) {
-  const [input, setInput] = useState(workflow.exampleInput);
-  const [lastInput, setLastInput] = useState<string>();
-  const { run, steps, result, busy, failure, start, stop } = useRun(workflow.id);
+/**
+ * The live run page: task input, the graph lighting up, a timeline of steps, and the result. With
+ * `initialRunId` it attaches to that run (live or finished) instead of waiting for a new one; with
+ * `runInUrl`, a started run's id goes into the address (`?run=`), so a reload reattaches to it.
+ */
+export function RunView({
+  workflow,
+  model,
+  initialRunId,
+  initialInput,
+  runInUrl = false,
+}: {
+  workflow: WorkflowDescription;
+  model: ModelInfo;
+  initialRunId?: string;
+  initialInput?: string;
+  runInUrl?: boolean;
+}) {
+  const [input, setInput] = useState(initialInput ?? workflow.exampleInput);
+  const [lastInput, setLastInput] = useState<string | undefined>(initialInput);
+  const onRunId = useCallback(
+    (runId: string) => {
+      if (!runInUrl) return;
+      const url = new URL(window.location.href);
+      if (url.searchParams.get("run") === runId) return;
+      url.searchParams.set("run", runId);
+      window.history.replaceState(window.history.state, "", url);
+    },
+    [runInUrl],
+  );
+  const { run, steps, result, busy, failure, resuming, start, stop } = useRun(workflow.id, {
+    initialRunId,
+    onRunId,
+  });
   const [stopping, setStopping] = useState(false);
 
   const submit = (event: FormEvent) => {
@@ -71,6 +100,12 @@ export function RunView({ workflow, model }: { workflow: WorkflowDescription; mo
       </form>
 
       <RunAnnouncer steps={steps} status={run?.status} />
+
+      {resuming && (
+        <p role="status" className="text-sm text-muted-foreground" data-testid="run-resuming">
+          Connection lost; picking the run up again…
+        </p>
+      )}
 
       {failure && (
         <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4" data-testid="run-error">

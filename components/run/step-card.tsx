@@ -32,6 +32,7 @@ export function StepCard({ step }: { step: RunStep }) {
         <div
           className="prose-sm mt-3 max-h-72 overflow-y-auto text-sm leading-relaxed"
           data-testid="step-text"
+          data-chars={step.text.length}
         >
           <Streamdown isAnimating={running}>{step.text}</Streamdown>
         </div>

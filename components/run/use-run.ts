@@ -2,7 +2,7 @@
 
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
-import { useCallback, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import {
   type ResultPart,
   type RunPart,
@@ -26,18 +26,33 @@ export interface RunViewState {
   failure?: FailureNotice;
 }
 
+/** How often, and how patiently, a dropped stream is picked up again. */
+const RESUME_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
+
 /**
  * Runs a workflow through the AI SDK's `useChat` and reads the run's typed data parts back into
  * steps: each `data-step` is reconciled by its task id, and each text part joins its step through
  * its provider metadata.
+ *
+ * Runs are durable on the server, so the view can always reattach: `attach(runId)` (after a
+ * reload) and a dropped connection both resume through `GET /api/runs/{id}/stream`, which replays
+ * the run from its first event; the SDK resets the message on the replay's `start`, so nothing is
+ * lost or doubled.
  */
-export function useRun(workflowId: string) {
+export function useRun(
+  workflowId: string,
+  options: { initialRunId?: string; onRunId?: (runId: string) => void } = {},
+) {
   const inputRef = useRef("");
+  const runIdRef = useRef(options.initialRunId);
   const transport = useMemo(
     () =>
       new DefaultChatTransport<RunUIMessage>({
         api: "/api/runs",
         prepareSendMessagesRequest: () => ({ body: { workflow: workflowId, input: inputRef.current } }),
+        prepareReconnectToStreamRequest: () => ({
+          api: `/api/runs/${encodeURIComponent(runIdRef.current ?? "")}/stream`,
+        }),
       }),
     [workflowId],
   );
@@ -47,13 +62,56 @@ export function useRun(workflowId: string) {
     dataPartSchemas: runDataPartSchemas,
     throttle: 40,
   });
-  const { messages, status, error, sendMessage, setMessages } = chat;
+  const { messages, status, error, sendMessage, setMessages, resumeStream } = chat;
 
   const view = useMemo(() => readRun(messages.at(-1), status, error), [messages, status, error]);
+
+  // Remember the run as soon as it has an id, and tell the page (which puts it in the URL).
+  const runId = view.run?.runId;
+  const { onRunId } = options;
+  useEffect(() => {
+    if (!runId) return;
+    runIdRef.current = runId;
+    onRunId?.(runId);
+  }, [runId, onRunId]);
+
+  const attach = useCallback(
+    (id: string) => {
+      runIdRef.current = id;
+      void resumeStream();
+    },
+    [resumeStream],
+  );
+
+  // Reattach to the run this page was opened for (a reload, a link from the history).
+  const initialRunId = options.initialRunId;
+  useEffect(() => {
+    if (initialRunId) attach(initialRunId);
+  }, [initialRunId, attach]);
+
+  // A stream that dropped while the run was still going: pick it up again, with growing pauses.
+  const resumeAttempts = useRef(0);
+  const lostWhileRunning =
+    runIdRef.current !== undefined &&
+    view.run?.status === "running" &&
+    (status === "error" || status === "ready");
+  useEffect(() => {
+    if (!lostWhileRunning) {
+      if (status === "streaming") resumeAttempts.current = 0;
+      return;
+    }
+    const delay = RESUME_DELAYS_MS[resumeAttempts.current];
+    if (delay === undefined) return;
+    resumeAttempts.current += 1;
+    const timer = setTimeout(() => void resumeStream(), delay);
+    return () => clearTimeout(timer);
+  }, [lostWhileRunning, status, resumeStream]);
 
   const start = useCallback(
     (input: string) => {
       inputRef.current = input;
+      runIdRef.current = undefined;
+      resumeAttempts.current = 0;
       setMessages([]);
       void sendMessage({ text: input });
     },
@@ -61,12 +119,22 @@ export function useRun(workflowId: string) {
   );
 
   const stop = useCallback(async () => {
-    const runId = view.run?.runId;
-    if (!runId) return;
-    await fetch(`/api/runs/${encodeURIComponent(runId)}/stop`, { method: "POST" });
-  }, [view.run?.runId]);
+    const id = runIdRef.current;
+    if (!id) return;
+    await fetch(`/api/runs/${encodeURIComponent(id)}/stop`, { method: "POST" });
+  }, []);
 
-  return { ...view, start, stop };
+  const resuming = lostWhileRunning && resumeAttempts.current < RESUME_DELAYS_MS.length;
+  return {
+    ...view,
+    busy: view.busy || resuming,
+    // While it is being picked up again, a lost connection is not a failure yet.
+    failure: resuming ? undefined : view.failure,
+    resuming,
+    start,
+    stop,
+    attach,
+  };
 }
 
 function readRun(message: RunUIMessage | undefined, status: string, error: Error | undefined): RunViewState {

@@ -5,6 +5,7 @@ import { connection } from "next/server";
 import { RunView } from "@/components/run/run-view";
 import { serverEnv } from "@/lib/env";
 import { describeModel } from "@/lib/models/factory";
+import { findRunForPage } from "@/lib/runs/run-pages";
 import { describeWorkflowById } from "@/lib/workflows/describe";
 
 export async function generateMetadata({ params }: PageProps<"/workflows/[id]">): Promise<Metadata> {
@@ -12,10 +13,13 @@ export async function generateMetadata({ params }: PageProps<"/workflows/[id]">)
   return { title: workflow?.title ?? "Workflow not found" };
 }
 
-export default async function WorkflowPage({ params }: PageProps<"/workflows/[id]">) {
+export default async function WorkflowPage({ params, searchParams }: PageProps<"/workflows/[id]">) {
   await connection();
   const workflow = await describeWorkflowById((await params).id);
   if (!workflow) notFound();
+  // `?run=<id>`: the run this page showed before a reload; the view reattaches to it.
+  const runParam = (await searchParams).run;
+  const attached = typeof runParam === "string" ? await findRunForPage(runParam, workflow.id) : undefined;
   return (
     <div className="space-y-6">
       <div>
@@ -26,7 +30,13 @@ export default async function WorkflowPage({ params }: PageProps<"/workflows/[id
         <h1 className="text-2xl font-semibold tracking-tight">{workflow.title}</h1>
         <p className="mt-1 max-w-3xl text-muted-foreground">{workflow.description}</p>
       </div>
-      <RunView workflow={workflow} model={describeModel(serverEnv())} />
+      <RunView
+        workflow={workflow}
+        model={describeModel(serverEnv())}
+        initialRunId={attached?.id}
+        initialInput={attached?.input}
+        runInUrl
+      />
     </div>
   );
 }

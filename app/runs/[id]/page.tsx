@@ -1,0 +1,80 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { DeleteRunButton } from "@/components/history/delete-run-button";
+import { RunView } from "@/components/run/run-view";
+import { serverEnv } from "@/lib/env";
+import { describeModel } from "@/lib/models/factory";
+import { getRunStore } from "@/lib/runs/store";
+import { describeWorkflowById } from "@/lib/workflows/describe";
+
+export const metadata: Metadata = { title: "Run" };
+
+/** One stored run: replayed from the store when it has ended, followed live when it has not. */
+export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
+  await connection();
+  const { id } = await params;
+  const lookup = await (await getRunStore(serverEnv())).getRun(id);
+  if (lookup.kind === "missing") notFound();
+  if (lookup.kind === "corrupt") {
+    return (
+      <div className="space-y-4">
+        <BackLink />
+        <div
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 p-4"
+          data-testid="run-corrupt"
+        >
+          <p className="font-medium text-red-800">This run cannot be shown</p>
+          <p className="mt-1 text-sm text-red-700">
+            Its stored record is damaged ({lookup.reason}). Other runs are not affected.
+          </p>
+        </div>
+      </div>
+    );
+  }
+  const run = lookup.run;
+  const workflow = await describeWorkflowById(run.workflow);
+  if (!workflow) notFound();
+  return (
+    <div className="space-y-6">
+      <div>
+        <BackLink />
+        <p className="mt-3 text-xs font-medium uppercase tracking-wide text-primary">
+          Run of {workflow.title}
+        </p>
+        <h1 className="line-clamp-2 text-2xl font-semibold tracking-tight">{run.input}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-4 text-sm text-muted-foreground">
+          <span>
+            Started{" "}
+            <time dateTime={new Date(run.createdAt).toISOString()}>
+              {new Date(run.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+            </time>
+          </span>
+          {run.stoppedBy && (
+            <span>
+              Stopped by {run.stoppedBy.by}
+              {run.stoppedBy.from ? ` (${run.stoppedBy.from})` : ""}
+            </span>
+          )}
+          <DeleteRunButton runId={run.id} />
+        </div>
+      </div>
+      <RunView
+        workflow={workflow}
+        model={run.model ?? describeModel(serverEnv())}
+        initialRunId={run.id}
+        initialInput={run.input}
+      />
+    </div>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link href="/runs" className="text-sm text-muted-foreground hover:text-foreground">
+      ← Run history
+    </Link>
+  );
+}

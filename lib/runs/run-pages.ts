@@ -1,0 +1,37 @@
+import "server-only";
+import { serverEnv } from "@/lib/env";
+import { isStale } from "./run-liveness";
+import { getRunStore } from "./store";
+import type { RunListEntry, StoredRun } from "./store/types";
+
+/** The stored run a page was asked to show, if it exists, is readable, and belongs to the workflow. */
+export async function findRunForPage(runId: string, workflowId?: string): Promise<StoredRun | undefined> {
+  const store = await getRunStore(serverEnv());
+  const lookup = await store.getRun(runId);
+  if (lookup.kind !== "found") return undefined;
+  if (workflowId && lookup.run.workflow !== workflowId) return undefined;
+  return lookup.run;
+}
+
+export interface RunHistoryPage {
+  entries: RunListEntry[];
+  nextCursor?: string;
+}
+
+/**
+ * A page of run history, newest first. A running run whose process has gone quiet reads as
+ * interrupted here (the store is updated when someone opens or stops it).
+ */
+export async function loadRunHistory(cursor: string | undefined, limit = 20): Promise<RunHistoryPage> {
+  const env = serverEnv();
+  const store = await getRunStore(env);
+  const page = await store.listRuns({ limit, cursor });
+  return {
+    nextCursor: page.nextCursor,
+    entries: page.entries.map((entry) =>
+      entry.kind === "found" && isStale(entry.run, env.RUN_LIVENESS_TIMEOUT_MS)
+        ? { kind: "found", run: { ...entry.run, status: "interrupted" } }
+        : entry,
+    ),
+  };
+}
