@@ -46,7 +46,7 @@ async function HistoryPage({ cursor }: { cursor?: string }) {
 
 function HistorySkeleton() {
   return (
-    <div className="space-y-2" aria-busy="true" aria-label="Loading runs">
+    <div className="space-y-2" role="status" aria-busy="true" aria-label="Loading runs">
       {Array.from({ length: 5 }, (_, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
         <div key={index} className="h-12 animate-pulse rounded-md bg-muted" />

@@ -216,7 +216,7 @@ export class SqliteRunStore implements RunStore {
   async markInterrupted(runId: string, options: InterruptOptions): Promise<boolean> {
     return this.#transaction(() => {
       const row = this.#row(runId);
-      if (!row || row.status !== "running" || row.last_seq !== options.expectedLastSeq) return false;
+      if (row?.status !== "running" || row.last_seq !== options.expectedLastSeq) return false;
       const run = this.#readRun(row);
       if (run.heartbeatAt >= options.staleBefore) return false;
       const insert = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
