@@ -1,62 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { RunError } from "./contract";
 
-export type StopBy = "user" | "shutdown" | "lost";
-
-/**
- * Why a run was stopped; passed as the AbortSignal's reason. A user's stop ends the run as
- * "stopped"; a shutdown or a lost claim on the run ends it as "interrupted".
- */
-export class StopReason {
-  readonly by: StopBy;
-  readonly message: string;
-  /** Where the stop came from, when known (the requester's address). */
-  readonly from: string | undefined;
-  readonly at: number;
-
-  constructor(by: StopBy, message: string, from?: string, at: number = Date.now()) {
-    this.by = by;
-    this.message = message;
-    this.from = from;
-    this.at = at;
-  }
-
-  get interrupts(): boolean {
-    return this.by !== "user";
-  }
-
-  static byUser(from?: string, at?: number): StopReason {
-    return new StopReason("user", "Stopped by the user.", from, at);
-  }
-
-  static shutdown(): StopReason {
-    return new StopReason("shutdown", "The server shut down during this run; run it again.");
-  }
-
-  static lost(): StopReason {
-    return new StopReason("lost", "This run was taken over after its server went quiet; run it again.");
-  }
-}
-
-const STOP_BY = new Set<StopBy>(["user", "shutdown", "lost"]);
-
-/**
- * Reads the StopReason back from an abort signal. Next bundles instrumentation and route handlers
- * separately, so a reason from the shutdown handler is another copy of the class: read its fields.
- */
-export function stopReasonOf(reason: unknown): StopReason {
-  if (reason instanceof StopReason) return reason;
-  const fields = reason as Partial<StopReason> | null;
-  if (
-    fields &&
-    typeof fields === "object" &&
-    STOP_BY.has(fields.by as StopBy) &&
-    typeof fields.message === "string"
-  ) {
-    return new StopReason(fields.by as StopBy, fields.message, fields.from, fields.at);
-  }
-  return new StopReason("user", "Stopped.");
-}
+export { type StopBy, StopReason, stopReasonOf } from "./stop-reason";
 
 /** Bedrock's error names, mapped to what a person can act on. */
 const modelErrors: Record<string, Omit<RunError, "message"> & { message: string }> = {

@@ -1,5 +1,5 @@
-import type { StopReason } from "./run-errors";
 import type { RunLog } from "./run-log";
+import type { StopReason } from "./stop-reason";
 
 /** A run this process is running (or has just finished and still holds in memory). */
 export interface ActiveRun {

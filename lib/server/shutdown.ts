@@ -1,6 +1,6 @@
 import "server-only";
-import { StopReason } from "@/lib/runs/run-errors";
 import { activeRuns, openStreamCount } from "@/lib/runs/run-registry";
+import { StopReason } from "@/lib/runs/stop-reason";
 
 /** How long a shutdown waits for running runs to store their end and for their readers to get it. */
 const DRAIN_TIMEOUT_MS = 5_000;
