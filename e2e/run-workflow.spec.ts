@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { type AppServer, startAppServer } from "../tests/support/app-server";
-import { type FakeBedrock, startFakeBedrock } from "../tests/support/fake-bedrock";
+import { type FakeBedrock, startFakeBedrock, textAnswer } from "../tests/support/fake-bedrock";
 
 let offline: AppServer;
 
@@ -121,5 +121,46 @@ test.describe("with a Bedrock that refuses", () => {
       "failed",
     );
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "failed");
+  });
+});
+
+test.describe("with a Bedrock that throttles mid-answer once", () => {
+  let bedrock: FakeBedrock;
+  let server: AppServer;
+  test.beforeAll(async () => {
+    let calls = 0;
+    bedrock = await startFakeBedrock(() => {
+      calls += 1;
+      if (calls === 1) {
+        return {
+          events: textAnswer(["Half", " an", " answer"]).slice(0, 4),
+          exception: ["throttlingException", "Rate exceeded"],
+          delayMs: 50,
+        };
+      }
+      return { events: textAnswer(Array.from({ length: 25 }, (_, index) => `fresh${index} `)), delayMs: 80 };
+    });
+    server = await startAppServer({
+      BEDROCK_MODEL_ID: "anthropic.claude-haiku-4-5-20251001-v1:0",
+      BEDROCK_ENDPOINT_URL: bedrock.endpoint,
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+    await bedrock?.close();
+  });
+
+  test("the step says it is retrying, and its text starts again", async ({ page }) => {
+    await openWorkflow(page, server.url, "pitch-refiner");
+    await page.getByRole("button", { name: "Run" }).click();
+    const generate = page.locator('[data-testid=step-card][data-node="generate"]');
+    await expect(generate.getByTestId("step-retry")).toHaveText("Retrying, attempt 2 of 3");
+    await expect(generate.getByTestId("step-retry-note")).toContainText("Bedrock throttled this call");
+    await expect(generate.getByTestId("step-text")).toContainText("fresh0");
+    await expect(generate).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+    await expect(generate.getByTestId("step-text")).not.toContainText("Half");
+    await expect(generate.getByTestId("step-retry")).toHaveCount(0);
   });
 });

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDuration, formatTokens } from "@/components/run/format";
+import { formatCost, formatDuration, formatTokens } from "@/components/run/format";
 import { StatusBadge } from "@/components/run/status-badge";
 import type { RunListEntry } from "@/lib/runs/store/types";
 
@@ -42,6 +42,7 @@ export function RunHistoryTable({
             <th className="px-3 py-2 font-medium">Started</th>
             <th className="px-3 py-2 text-right font-medium">Duration</th>
             <th className="px-3 py-2 text-right font-medium">Tokens</th>
+            <th className="px-3 py-2 text-right font-medium">Cost</th>
           </tr>
         </thead>
         <tbody>
@@ -56,7 +57,7 @@ export function RunHistoryTable({
                 <td className="px-3 py-2">
                   <span className="rounded-full bg-muted px-2 py-0.5 text-xs font-medium">Unreadable</span>
                 </td>
-                <td className="px-3 py-2 text-muted-foreground" colSpan={4}>
+                <td className="px-3 py-2 text-muted-foreground" colSpan={5}>
                   Run {entry.id}: its stored record is damaged ({entry.reason}).
                 </td>
               </tr>
@@ -86,6 +87,9 @@ export function RunHistoryTable({
                 </td>
                 <td className="px-3 py-2 text-right text-muted-foreground">
                   {entry.run.usage ? formatTokens(entry.run.usage) : "—"}
+                </td>
+                <td className="px-3 py-2 text-right text-muted-foreground">
+                  {formatCost(entry.run.costUsd) ?? "—"}
                 </td>
               </tr>
             ),

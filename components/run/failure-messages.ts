@@ -18,6 +18,7 @@ const titles: Record<ErrorCode | "network", string> = {
   rate_limited: "The model is busy",
   model_error: "The model could not finish",
   deadline_exceeded: "The run took too long",
+  budget_exceeded: "The run used its token budget",
   interrupted: "The run was interrupted",
   store_unavailable: "Runs cannot be saved right now",
   internal: "Something went wrong",

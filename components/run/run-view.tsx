@@ -5,7 +5,7 @@ import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagra
 import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import type { WorkflowDescription } from "@/lib/workflows/description";
-import { formatDuration, formatTokens } from "./format";
+import { formatCost, formatDuration, formatTokens } from "./format";
 import { RunResult } from "./run-result";
 import { StatusBadge } from "./status-badge";
 import { StepTimeline } from "./step-timeline";
@@ -139,6 +139,11 @@ export function RunView({
                 <span className="text-muted-foreground">{formatDuration(run.endedAt - run.startedAt)}</span>
               )}
               {run.usage && <span className="text-muted-foreground">{formatTokens(run.usage)} tokens</span>}
+              {formatCost(run.costUsd) && (
+                <span className="text-muted-foreground" data-testid="run-cost">
+                  {formatCost(run.costUsd)}
+                </span>
+              )}
             </div>
           )}
         </aside>

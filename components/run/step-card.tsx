@@ -1,7 +1,7 @@
 "use client";
 
 import { Streamdown } from "streamdown";
-import { formatDuration, formatTokens } from "./format";
+import { formatCost, formatDuration, formatTokens } from "./format";
 import { StatusBadge } from "./status-badge";
 import { useNow } from "./use-now";
 import type { RunStep } from "./use-run";
@@ -23,11 +23,25 @@ export function StepCard({ step }: { step: RunStep }) {
         <span className="font-mono text-sm font-semibold">{step.node}</span>
         {step.label && <span className="text-sm text-muted-foreground">{step.label}</span>}
         <StatusBadge status={step.status} />
+        {running && step.attempt && step.maxAttempts && (
+          <span
+            className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800"
+            data-testid="step-retry"
+          >
+            Retrying, attempt {step.attempt} of {step.maxAttempts}
+          </span>
+        )}
         <span className="ml-auto text-xs tabular-nums text-muted-foreground" data-testid="step-elapsed">
           {formatDuration(elapsed)}
           {step.usage && !running ? ` · ${formatTokens(step.usage)} tokens` : ""}
+          {!running && formatCost(step.costUsd) ? ` · ${formatCost(step.costUsd)}` : ""}
         </span>
       </div>
+      {running && step.retryNote && (
+        <p className="mt-2 text-xs text-amber-800" data-testid="step-retry-note">
+          {step.retryNote}
+        </p>
+      )}
       {step.text && (
         <div
           className="prose-sm mt-3 max-h-72 overflow-y-auto text-sm leading-relaxed"

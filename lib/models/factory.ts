@@ -1,6 +1,6 @@
 import "server-only";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { ServerEnv } from "@/lib/env";
+import { DEFAULT_BEDROCK_MODEL_ID, type ServerEnv } from "@/lib/env";
 import type { ModelInfo } from "@/lib/runs/contract";
 import type { OfflineRole } from "./offline-replies";
 
@@ -10,24 +10,21 @@ export interface ModelFactory {
   forRole(role: OfflineRole): BaseChatModel;
 }
 
-type ModelEnv = Pick<
-  ServerEnv,
-  | "MODEL_PROVIDER"
-  | "BEDROCK_MODEL_ID"
-  | "AWS_REGION"
-  | "BEDROCK_ENDPOINT_URL"
-  | "MODEL_MAX_TOKENS"
-  | "OFFLINE_TOKENS_PER_SECOND"
->;
+type ModelEnv = Partial<Pick<ServerEnv, "BEDROCK_MODEL_ID">> &
+  Pick<
+    ServerEnv,
+    | "MODEL_PROVIDER"
+    | "AWS_REGION"
+    | "BEDROCK_ENDPOINT_URL"
+    | "MODEL_MAX_TOKENS"
+    | "OFFLINE_TOKENS_PER_SECOND"
+  >;
 
 /** What the configuration selects, without loading any model code (the health check and the UI use it). */
 export function describeModel(env: ModelEnv): ModelInfo {
-  if (env.MODEL_PROVIDER === "bedrock" && env.BEDROCK_MODEL_ID) {
-    return {
-      provider: "bedrock",
-      id: env.BEDROCK_MODEL_ID,
-      label: `Amazon Bedrock · ${env.BEDROCK_MODEL_ID}`,
-    };
+  if (env.MODEL_PROVIDER === "bedrock") {
+    const id = env.BEDROCK_MODEL_ID ?? DEFAULT_BEDROCK_MODEL_ID;
+    return { provider: "bedrock", id, label: `Amazon Bedrock · ${id}` };
   }
   return { provider: "offline", id: "stepstream-offline", label: "Offline demo model" };
 }

@@ -3,6 +3,7 @@ import { createUIMessageStream } from "ai";
 import type { ServerEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createModelFactory } from "@/lib/models/factory";
+import { priceOf } from "@/lib/models/pricing";
 import type { WorkflowSpec } from "@/lib/workflows/types";
 import { isTerminalChunk, type RunChunk, type RunUIMessage } from "./contract";
 import { executeRun } from "./executor";
@@ -69,6 +70,10 @@ export async function startRun(
       abort(request.by === "shutdown" ? StopReason.shutdown() : StopReason.byUser(request.from, request.at)),
     onLost: () => abort(StopReason.lost()),
   });
+  // The run's own deadline, below the Lambda timeout: it ends with a clear terminal event instead
+  // of being cut off mid-stream.
+  const deadline = setTimeout(() => abort(StopReason.deadline(env.RUN_DEADLINE_MS)), env.RUN_DEADLINE_MS);
+  deadline.unref();
   const parts = createUIMessageStream<RunUIMessage>({
     execute: ({ writer }) =>
       executeRun({
@@ -78,6 +83,12 @@ export async function startRun(
         models,
         signal: controller.signal,
         write: (chunk) => writer.write(chunk),
+        modelCalls: { idleTimeoutMs: env.MODEL_IDLE_TIMEOUT_MS, maxAttempts: env.MODEL_MAX_ATTEMPTS },
+        price: priceOf(models.info, {
+          input: env.MODEL_PRICE_INPUT_PER_1K,
+          output: env.MODEL_PRICE_OUTPUT_PER_1K,
+        }),
+        tokenBudget: { tokens: env.RUN_TOKEN_BUDGET, exceeded: abort },
       }),
     onError: (error) => describeRunFailure(error).message,
   });
@@ -86,7 +97,7 @@ export async function startRun(
     runId,
     workflowId: workflow.id,
     log,
-    done: drainInto(parts, log, recorder, controller.signal),
+    done: drainInto(parts, log, recorder, controller.signal).finally(() => clearTimeout(deadline)),
     stop: abort,
   };
   registerRun(run);

@@ -52,6 +52,8 @@ export const runPartSchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().optional(),
   usage: tokenUsageSchema.optional(),
+  /** US dollars for the tokens so far, at the model's price (absent when the price is unknown). */
+  costUsd: z.number().nonnegative().optional(),
   error: runErrorSchema.optional(),
 });
 export type RunPart = z.infer<typeof runPartSchema>;
@@ -71,7 +73,13 @@ export const stepPartSchema = z.object({
   durationMs: z.number().nonnegative().optional(),
   summary: z.string().optional(),
   usage: tokenUsageSchema.optional(),
+  costUsd: z.number().nonnegative().optional(),
   error: z.string().optional(),
+  /** Set once a model call is being retried: which attempt this is, of how many. */
+  attempt: z.number().int().positive().optional(),
+  maxAttempts: z.number().int().positive().optional(),
+  /** Why the last attempt failed, while a retry is pending. */
+  retryNote: z.string().optional(),
 });
 export type StepPart = z.infer<typeof stepPartSchema>;
 

@@ -1,10 +1,18 @@
 import "server-only";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import type { ModelFactory } from "@/lib/models/factory";
+import { modelRetryPolicy } from "@/lib/models/model-failures";
+import { costOf, type ModelPrice } from "@/lib/models/pricing";
+import type { ModelAttemptEvent, ModelCallSettings } from "@/lib/workflows/model-access";
 import type { WorkflowSpec } from "@/lib/workflows/types";
 import type { RunChunk, RunError, RunPart, StepPart, StepStatus, TokenUsage } from "./contract";
 import { textPartMetadata } from "./contract";
-import { describeRunFailure, type StopReason, stopReasonOf } from "./run-errors";
+import {
+  describeRunFailure,
+  type StopReason,
+  StopReason as StopReasonClass,
+  stopReasonOf,
+} from "./run-errors";
 import { taskIdOfCheckpointNamespace } from "./task-ids";
 import { UsageRecorder } from "./usage-recorder";
 
@@ -17,11 +25,19 @@ export interface ExecuteRunOptions {
   signal: AbortSignal;
   /** Where the run's parts go. The executor does not care whether that is a socket, a log or a store. */
   write: (chunk: RunChunk) => void;
+  /** Idle timeout and attempts for each node's model call. */
+  modelCalls?: ModelCallSettings;
+  /** The model's price, for cost per step and per run (unknown: no cost shown). */
+  price?: ModelPrice;
+  /** Input plus output tokens the run may use (0: no budget), and how to end it when it has. */
+  tokenBudget?: { tokens: number; exceeded: (reason: StopReason) => void };
   now?: () => number;
 }
 
 interface StepState {
   part: StepPart;
+  /** The id of the task's current text part: a retried attempt starts a new one. */
+  textId: string;
   textStarted: boolean;
   usage: TokenUsage;
 }
@@ -47,7 +63,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     startedAt: now(),
   };
 
-  const writeRun = () => write({ type: "data-run", id: runId, data: { ...run, usage: totalUsage(steps) } });
+  const modelCalls = options.modelCalls ?? { idleTimeoutMs: 30_000, maxAttempts: 1 };
+  const writeRun = () => {
+    const usage = totalUsage(steps);
+    write({ type: "data-run", id: runId, data: { ...run, usage, costUsd: costOf(usage, options.price) } });
+  };
   const writeStep = (step: StepState) =>
     write({ type: "data-step", id: step.part.taskId, data: { ...step.part } });
   const closeSteps = (status: StepStatus, error?: string) => {
@@ -56,7 +76,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     }
   };
   const finishStep = (step: StepState, status: StepStatus, update: unknown, error?: string) => {
-    if (step.textStarted) write({ type: "text-end", id: step.part.taskId });
+    if (step.textStarted) write({ type: "text-end", id: step.textId });
+    step.textStarted = false;
     const endedAt = now();
     step.part = {
       ...step.part,
@@ -64,9 +85,31 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
       endedAt,
       durationMs: endedAt - step.part.startedAt,
       usage: step.usage,
+      costUsd: costOf(step.usage, options.price),
       summary: status === "done" ? summarize(workflow, step.part.node, update) : undefined,
+      retryNote: undefined,
       ...(error ? { error } : {}),
     };
+    writeStep(step);
+  };
+  /** A node's model call is being retried: say which attempt, and start its text afresh. */
+  const onAttempt = (event: ModelAttemptEvent) => {
+    const step = steps.get(taskIdOfCheckpointNamespace(event.checkpointNs) ?? "");
+    if (!step || step.part.status !== "running") return;
+    if (event.kind === "model-attempt-failed") {
+      if (!event.willRetry) return;
+      step.part = {
+        ...step.part,
+        retryNote: event.reason,
+        attempt: event.attempt + 1, // the attempt about to start
+        maxAttempts: event.maxAttempts,
+      };
+    } else {
+      if (step.textStarted) write({ type: "text-end", id: step.textId });
+      step.textStarted = false;
+      step.textId = `${step.part.taskId}~${event.attempt}`;
+      step.part = { ...step.part, attempt: event.attempt, maxAttempts: event.maxAttempts };
+    }
     writeStep(step);
   };
 
@@ -75,6 +118,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
   let finalState: Record<string, unknown> | undefined;
   try {
     const graph = workflow.build();
+    // Every node's failures are judged by the model retry policy (nodes that call no model
+    // never throw what it retries).
+    graph.retryPolicy = modelRetryPolicy(modelCalls.maxAttempts);
     const usage = new UsageRecorder((taskId, inputTokens, outputTokens) => {
       const step = steps.get(taskId);
       if (!step) return;
@@ -82,15 +128,29 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
         inputTokens: step.usage.inputTokens + inputTokens,
         outputTokens: step.usage.outputTokens + outputTokens,
       };
+      const budget = options.tokenBudget;
+      if (budget && budget.tokens > 0) {
+        const total = totalUsage(steps);
+        if (total.inputTokens + total.outputTokens > budget.tokens)
+          budget.exceeded(StopReasonClass.budget(budget.tokens));
+      }
     });
     const stream = await graph.stream(
       { task: input },
-      { streamMode: ["tasks", "messages", "values"], signal, configurable: { models }, callbacks: [usage] },
+      {
+        streamMode: ["tasks", "messages", "values", "custom"],
+        signal,
+        configurable: { models, modelCalls },
+        callbacks: [usage],
+      },
     );
     for await (const item of stream) {
       const [mode, payload] = item as [string, unknown];
       if (mode === "values") {
         finalState = payload as Record<string, unknown>;
+      } else if (mode === "custom") {
+        const event = payload as ModelAttemptEvent;
+        if (event?.kind === "model-attempt" || event?.kind === "model-attempt-failed") onAttempt(event);
       } else if (mode === "messages") {
         const [message, metadata] = payload as [AIMessageChunk, Record<string, unknown>];
         const step = steps.get(taskIdOfCheckpointNamespace(metadata.langgraph_checkpoint_ns) ?? "");
@@ -106,6 +166,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
               status: "running",
               startedAt: now(),
             },
+            textId: task.id,
             textStarted: false,
             usage: { inputTokens: 0, outputTokens: 0 },
           };
@@ -131,7 +192,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     write({ type: "finish", finishReason: "stop" });
   } catch (error) {
     const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
-    if (stopped?.interrupts) {
+    if (stopped?.limit) {
+      endFailed({ code: stopped.limit, message: stopped.message, retryable: false });
+    } else if (stopped?.interrupts) {
       endFailed({ code: "interrupted", message: stopped.message, retryable: true }, "interrupted");
     } else if (stopped) {
       endStopped(stopped);
@@ -163,11 +226,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
 
 function relayToken(step: StepState, message: AIMessageChunk, write: (chunk: RunChunk) => void): void {
   const delta = typeof message.content === "string" ? message.content : message.text;
-  if (!delta) return;
-  const id = step.part.taskId;
+  if (!delta || step.part.status !== "running") return;
+  const id = step.textId;
   if (!step.textStarted) {
     step.textStarted = true;
-    write({ type: "text-start", id, providerMetadata: textPartMetadata(id) });
+    if (step.part.retryNote) {
+      step.part = { ...step.part, retryNote: undefined };
+      write({ type: "data-step", id: step.part.taskId, data: { ...step.part } });
+    }
+    write({ type: "text-start", id, providerMetadata: textPartMetadata(step.part.taskId) });
   }
   write({ type: "text-delta", id, delta });
 }

@@ -40,10 +40,16 @@ const modelErrors: Record<string, Omit<RunError, "message"> & { message: string 
     retryable: true,
     message: "The model took too long to answer; try again.",
   },
+  ModelStreamStalled: {
+    code: "model_error",
+    retryable: true,
+    message: "The model stopped sending its answer partway through; try again.",
+  },
   ValidationException: {
     code: "model_error",
     retryable: false,
-    message: "Bedrock rejected the request: check BEDROCK_MODEL_ID (it must exist in this region).",
+    message:
+      "Bedrock rejected the request: the model id was not found in this region or is not enabled; check BEDROCK_MODEL_ID and AWS_REGION.",
   },
   ResourceNotFoundException: {
     code: "model_error",
@@ -78,7 +84,15 @@ export function describeRunFailure(error: unknown): RunError {
       ? (error as { name: string }).name
       : undefined;
   const known = name ? modelErrors[name] : undefined;
-  if (known) return { ...known };
+  if (known) {
+    // The AWS SDK retried before giving up: say so, it tells the reader this was not a blip.
+    const meta = (error as { $metadata?: { attempts?: number; totalRetryDelay?: number } }).$metadata;
+    if (meta?.attempts && meta.attempts > 1) {
+      const seconds = ((meta.totalRetryDelay ?? 0) / 1000).toFixed(1);
+      return { ...known, message: `${known.message} (${meta.attempts} attempts over ${seconds} s)` };
+    }
+    return { ...known };
+  }
   if (name === "GraphRecursionError") {
     return {
       code: "internal",

@@ -68,14 +68,21 @@ export class RunRecorder {
         startedAt: part.startedAt,
         endedAt: part.endedAt,
         usage: part.usage,
+        costUsd: part.costUsd,
         error: part.error,
+        attempt: part.attempt,
         output: previous?.output ?? "",
       });
       this.#dirtySteps.add(part.taskId);
       if (part.status !== "running") this.#flush();
     } else if (chunk.type === "text-start") {
       const taskId = taskIdOfTextPart(chunk);
-      if (taskId) this.#textTask.set(chunk.id, taskId);
+      if (taskId) {
+        this.#textTask.set(chunk.id, taskId);
+        // A task's new text part is a retried attempt: its output starts afresh.
+        const step = this.#steps.get(taskId);
+        if (step) step.output = "";
+      }
     } else if (chunk.type === "text-delta") {
       const step = this.#steps.get(this.#textTask.get(chunk.id) ?? chunk.id);
       if (step) {
@@ -87,6 +94,7 @@ export class RunRecorder {
       this.#patch = {
         ...this.#patch,
         ...(run.usage ? { usage: run.usage } : {}),
+        ...(run.costUsd !== undefined ? { costUsd: run.costUsd } : {}),
         ...(run.error ? { error: run.error } : {}),
       };
     }

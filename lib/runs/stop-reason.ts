@@ -1,6 +1,6 @@
 // No imports: the shutdown handler loads this at start-up, and readiness must stay light.
 
-export type StopBy = "user" | "shutdown" | "lost";
+export type StopBy = "user" | "shutdown" | "lost" | "deadline" | "budget";
 
 /**
  * Why a run was stopped; passed as the AbortSignal's reason. A user's stop ends the run as
@@ -20,8 +20,16 @@ export class StopReason {
     this.at = at;
   }
 
+  /** A shutdown or a lost claim ends the run as "interrupted", not "stopped". */
   get interrupts(): boolean {
-    return this.by !== "user";
+    return this.by === "shutdown" || this.by === "lost";
+  }
+
+  /** A limit ends the run as "failed", with its own error code. */
+  get limit(): "deadline_exceeded" | "budget_exceeded" | undefined {
+    if (this.by === "deadline") return "deadline_exceeded";
+    if (this.by === "budget") return "budget_exceeded";
+    return undefined;
   }
 
   static byUser(from?: string, at?: number): StopReason {
@@ -32,12 +40,26 @@ export class StopReason {
     return new StopReason("shutdown", "The server shut down during this run; run it again.");
   }
 
+  static deadline(ms: number): StopReason {
+    return new StopReason(
+      "deadline",
+      `The run reached its ${Math.round(ms / 1000)}-second limit and was ended.`,
+    );
+  }
+
+  static budget(tokens: number): StopReason {
+    return new StopReason(
+      "budget",
+      `The run used its budget of ${tokens.toLocaleString("en-US")} tokens and was ended.`,
+    );
+  }
+
   static lost(): StopReason {
     return new StopReason("lost", "This run was taken over after its server went quiet; run it again.");
   }
 }
 
-const STOP_BY = new Set<StopBy>(["user", "shutdown", "lost"]);
+const STOP_BY = new Set<StopBy>(["user", "shutdown", "lost", "deadline", "budget"]);
 
 /**
  * Reads the StopReason back from an abort signal. Next bundles instrumentation and route handlers

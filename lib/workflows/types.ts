@@ -2,6 +2,8 @@ import type { z } from "zod";
 
 /** The shape every compiled workflow graph offers the executor and the registry. */
 export interface RunnableWorkflowGraph {
+  /** The default retry policy for every node (LangGraph's Pregel reads it when a node has none). */
+  retryPolicy?: unknown;
   stream(input: { task: string }, options: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
   getGraphAsync(): Promise<{
     nodes: Record<string, { id: string }>;

@@ -33,6 +33,7 @@ export const storedRunSchema = z.object({
   /** The highest event sequence number stored. */
   lastSeq: z.number().int().nonnegative(),
   usage: tokenUsageSchema.optional(),
+  costUsd: z.number().nonnegative().optional(),
   error: runErrorSchema.optional(),
   stopRequest: stopRequestSchema.optional(),
   /** Who stopped the run and when, once it stopped. */
@@ -48,8 +49,10 @@ export const storedStepSchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().optional(),
   usage: tokenUsageSchema.optional(),
+  costUsd: z.number().nonnegative().optional(),
   error: z.string().optional(),
-  /** The task's streamed text, whole. */
+  attempt: z.number().int().positive().optional(),
+  /** The task's streamed text, whole (of its last attempt). */
   output: z.string(),
 });
 export type StoredStep = z.infer<typeof storedStepSchema>;
@@ -62,7 +65,7 @@ export interface StoredEvent {
 
 /** The fields of a run that change while it runs. */
 export type RunPatch = Partial<
-  Pick<StoredRun, "status" | "heartbeatAt" | "endedAt" | "usage" | "error" | "stoppedBy">
+  Pick<StoredRun, "status" | "heartbeatAt" | "endedAt" | "usage" | "costUsd" | "error" | "stoppedBy">
 >;
 
 /** One write of progress: new events (contiguous after the stored ones), changed steps, run fields. */
