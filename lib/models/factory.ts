@@ -53,6 +53,7 @@ export async function createModelFactory(env: ModelEnv): Promise<ModelFactory> {
         role,
         tokensPerSecond: env.OFFLINE_TOKENS_PER_SECOND,
         maxTokens: env.MODEL_MAX_TOKENS,
+        stampTokens: process.env.OFFLINE_STAMP_TOKENS === "1",
       }),
   };
 }

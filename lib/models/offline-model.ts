@@ -16,6 +16,11 @@ export interface OfflineChatModelParams extends BaseChatModelParams {
   tokensPerSecond: number;
   /** Output cap, as a real model has; the reply is cut after this many tokens. */
   maxTokens: number;
+  /**
+   * For the benchmark: each token's text becomes ` @<epoch ms>`, the moment it was emitted, so a
+   * client can measure the delay the app adds to every token.
+   */
+  stampTokens?: boolean;
 }
 
 /**
@@ -26,12 +31,14 @@ export class OfflineChatModel extends BaseChatModel {
   readonly role: OfflineRole;
   readonly tokensPerSecond: number;
   readonly maxTokens: number;
+  readonly stampTokens: boolean;
 
   constructor(params: OfflineChatModelParams) {
     super(params);
     this.role = params.role;
     this.tokensPerSecond = params.tokensPerSecond;
     this.maxTokens = params.maxTokens;
+    this.stampTokens = params.stampTokens ?? false;
   }
 
   _llmType(): string {
@@ -63,9 +70,10 @@ export class OfflineChatModel extends BaseChatModel {
     const intervalMs = this.tokensPerSecond > 0 ? 1000 / this.tokensPerSecond : 0;
     const startedAt = performance.now();
 
-    for (const [index, token] of tokens.entries()) {
+    for (const [index, word] of tokens.entries()) {
       // Pace against the start time, not the previous token, so timer jitter never accumulates.
       await pauseUntil(startedAt + (index + 1) * intervalMs, signal);
+      const token = this.stampTokens ? ` @${(performance.timeOrigin + performance.now()).toFixed(3)}` : word;
       const chunk = new GenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
       yield chunk;
       await runManager?.handleLLMNewToken(token, undefined, undefined, undefined, undefined, { chunk });

@@ -1,0 +1,103 @@
+/**
+ * The benchmark's client: many concurrent SSE streams over raw node:http, timing every token
+ * against the wall-clock stamp it was emitted with, and checking every stream's sequence numbers.
+ */
+import { request } from "node:http";
+import { wallClockMs } from "../../lib/bench/synthetic-stream.ts";
+
+export interface StreamResult {
+  /** ms from sending the request to its first event of interest (a data-step, or a reference's first event). */
+  firstEventMs?: number;
+  tokens: number;
+  /** Per-token added delay, ms: received at minus emitted at. */
+  delays: number[];
+  /** Events whose sequence number did not follow the previous one (lost or repeated). */
+  seqErrors: number;
+  terminal?: string;
+  runId?: string;
+  error?: string;
+}
+
+const STAMP = /"delta":" @(\d+\.\d+)"/;
+const TERMINAL = /"type":"(finish|abort|error)"/;
+
+/**
+ * Opens one stream and reads it to its end (or until `signal` aborts). `firstEvent` says which
+ * event counts as the first (a regex on its JSON).
+ */
+export function readStream(
+  url: string,
+  options: {
+    method?: "GET" | "POST";
+    body?: string;
+    firstEvent: RegExp;
+    signal?: AbortSignal;
+    onFirst?: () => void;
+  },
+): Promise<StreamResult> {
+  return new Promise((resolve) => {
+    const result: StreamResult = { tokens: 0, delays: [], seqErrors: 0 };
+    const sentAt = performance.now();
+    let lastSeq = 0;
+    let buffer = "";
+    const req = request(
+      url,
+      {
+        method: options.method ?? "GET",
+        agent: false,
+        headers: options.body
+          ? { "content-type": "application/json", "content-length": Buffer.byteLength(options.body) }
+          : {},
+      },
+      (res) => {
+        result.runId = res.headers["x-run-id"] as string | undefined;
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const receivedAt = wallClockMs();
+          buffer += chunk;
+          let end = buffer.indexOf("\n\n");
+          while (end >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            end = buffer.indexOf("\n\n");
+            if (!block.startsWith("id: ")) continue;
+            const newline = block.indexOf("\n");
+            const seq = Number(block.slice(4, newline));
+            if (seq !== lastSeq + 1) result.seqErrors += 1;
+            lastSeq = seq;
+            const data = block.slice(newline + 7);
+            if (result.firstEventMs === undefined && options.firstEvent.test(data)) {
+              result.firstEventMs = performance.now() - sentAt;
+              options.onFirst?.();
+            }
+            const stamp = STAMP.exec(data);
+            if (stamp?.[1]) {
+              result.tokens += 1;
+              result.delays.push(receivedAt - Number(stamp[1]));
+            }
+            const terminal = TERMINAL.exec(data);
+            if (terminal?.[1]) result.terminal = terminal[1];
+          }
+        });
+        res.on("end", () => resolve(result));
+        res.on("error", (error) => resolve({ ...result, error: error.message }));
+      },
+    );
+    req.on("error", (error) => resolve({ ...result, error: error.message }));
+    options.signal?.addEventListener("abort", () => req.destroy(), { once: true });
+    req.end(options.body);
+  });
+}
+
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  return (await response.json()) as T;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
