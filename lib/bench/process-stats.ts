@@ -13,8 +13,12 @@ export function processStats(reset: boolean) {
   })();
   const histogram = holder.__stepstreamLoopDelay;
   const cpu = process.cpuUsage();
+  const streams = globalThis as typeof globalThis & { __stepstreamOpenStreams?: { count: number } };
   const stats = {
     rssBytes: process.memoryUsage.rss(),
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    openRunStreams: streams.__stepstreamOpenStreams?.count ?? 0,
+    activeHandles: (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length ?? 0,
     cpuMs: (cpu.user + cpu.system) / 1000,
     eventLoopDelayP99Ms: histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0,
     eventLoopDelayMaxMs: histogram.count > 0 ? histogram.max / 1e6 : 0,

@@ -24,6 +24,8 @@ export interface FakeBedrockPlan {
   message?: string;
   events?: ConverseEvent[];
   delayMs?: number;
+  /** A pause before the first event only (a model thinking in silence). */
+  firstDelayMs?: number;
   /** An exception frame after the events, e.g. ["throttlingException", "Slow down"]. */
   exception?: [type: string, message: string];
 }
@@ -137,8 +139,9 @@ export async function startFakeBedrock(
         "content-type": "application/vnd.amazon.eventstream",
         "x-amzn-requestid": requestId,
       });
-      for (const [eventType, payload] of plan.events ?? []) {
-        if (plan.delayMs) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+      for (const [index, [eventType, payload]] of (plan.events ?? []).entries()) {
+        const pause = index === 0 && plan.firstDelayMs ? plan.firstDelayMs : plan.delayMs;
+        if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
         if (stream.closed || stream.destroyed) {
           request.closedEarly = true;
           return;
