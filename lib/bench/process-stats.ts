@@ -18,7 +18,8 @@ export function processStats(reset: boolean) {
     rssBytes: process.memoryUsage.rss(),
     heapUsedBytes: process.memoryUsage().heapUsed,
     openRunStreams: streams.__stepstreamOpenStreams?.count ?? 0,
-    activeHandles: (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length ?? 0,
+    activeHandles:
+      (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length ?? 0,
     cpuMs: (cpu.user + cpu.system) / 1000,
     eventLoopDelayP99Ms: histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0,
     eventLoopDelayMaxMs: histogram.count > 0 ? histogram.max / 1e6 : 0,

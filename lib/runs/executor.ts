@@ -95,7 +95,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
   /** A node's model call is being retried: say which attempt, and start its text afresh. */
   const onAttempt = (event: ModelAttemptEvent) => {
     const step = steps.get(taskIdOfCheckpointNamespace(event.checkpointNs) ?? "");
-    if (!step || step.part.status !== "running") return;
+    if (step?.part.status !== "running") return;
     if (event.kind === "model-attempt-failed") {
       if (!event.willRetry) return;
       step.part = {
