@@ -118,7 +118,7 @@ function summarizeDelays(results: StreamResult[]) {
     tokens: delays.length,
     p50: percentile(delays, 0.5),
     p99: percentile(delays, 0.99),
-    max: delays.length ? Math.max(...delays) : Number.NaN,
+    max: delays.reduce((most, delay) => Math.max(most, delay), Number.NEGATIVE_INFINITY),
     seqErrors: results.reduce((sum, result) => sum + result.seqErrors, 0),
     errors: results.filter((result) => result.error && !/aborted|socket hang up/i.test(result.error)).length,
   };
