@@ -92,22 +92,34 @@ async function stopRun(target: Target, result: StreamResult): Promise<void> {
   }
 }
 
-/** `count` streams kept open for `windowMs`, started over `rampMs`; then closed (and app runs stopped). */
+/**
+ * `count` streams kept live for `windowMs`: each slot opens its next stream (a new run) as soon as
+ * the last one ends, so the load stays at `count` live runs. Started over about a second; then
+ * closed (and the app's runs stopped).
+ */
 async function load(target: Target, count: number, rate: number, tokens: number, windowMs: number) {
   const controller = new AbortController();
-  const streams: Promise<StreamResult>[] = [];
+  const results: StreamResult[] = [];
+  const slot = async () => {
+    while (!controller.signal.aborted) {
+      const result = await target.open({ rate, tokens, signal: controller.signal });
+      results.push(result);
+      if (controller.signal.aborted) await stopRun(target, result);
+    }
+  };
+  const slots: Promise<void>[] = [];
   for (let index = 0; index < count; index++) {
-    streams.push(target.open({ rate, tokens, signal: controller.signal }));
+    slots.push(slot());
     if (index % 10 === 9) await sleep(Math.max(1, Math.floor(1000 / Math.max(1, count / 10))));
   }
+  const startedAt = performance.now();
   return {
     finish: async () => {
-      await sleep(windowMs);
+      await sleep(Math.max(0, windowMs - (performance.now() - startedAt)));
       const stats = await getJson<Stats>(target.stats);
       controller.abort();
-      const results = await Promise.all(streams);
-      await Promise.all(results.map((result) => stopRun(target, result)));
-      return { results, stats };
+      await Promise.all(slots);
+      return { results, stats, seconds: (performance.now() - startedAt) / 1000 };
     },
   };
 }
@@ -128,9 +140,11 @@ function summarizeDelays(results: StreamResult[]) {
 async function tokenRelay(target: Target, streams: number, rate: number) {
   await getJson(`${target.stats}?reset`);
   const running = await load(target, streams, rate, 100_000, WINDOW_MS);
-  const { results, stats } = await running.finish();
+  const { results, stats, seconds } = await running.finish();
+  const summary = summarizeDelays(results);
   return {
-    ...summarizeDelays(results),
+    ...summary,
+    tokensPerStreamPerSecond: summary.tokens / streams / seconds,
     rssMb: stats.rssBytes / 2 ** 20,
     eventLoopP99Ms: stats.eventLoopDelayP99Ms,
   };
@@ -165,7 +179,7 @@ async function capacity(target: Target, rate: number, steps: number[]) {
   for (const streams of steps) {
     await getJson(`${target.stats}?reset`);
     const running = await load(target, streams, rate, 100_000, WINDOW_MS);
-    const { results, stats } = await running.finish();
+    const { results, stats, seconds } = await running.finish();
     const summary = summarizeDelays(results);
     const step = {
       streams,
@@ -173,10 +187,12 @@ async function capacity(target: Target, rate: number, steps: number[]) {
       seqErrors: summary.seqErrors,
       rssMb: stats.rssBytes / 2 ** 20,
       eventLoopP99Ms: stats.eventLoopDelayP99Ms,
+      // What each stream actually got, against the nominal rate: a saturated server paces slower.
+      tokensPerStreamPerSecond: summary.tokens / streams / seconds,
     };
     ramp.push(step);
     process.stdout.write(
-      `    ${target.name} ${streams} streams: p99 ${step.p99.toFixed(1)} ms, RSS ${step.rssMb.toFixed(0)} MB, loop p99 ${step.eventLoopP99Ms.toFixed(1)} ms, seq errors ${step.seqErrors}\n`,
+      `    ${target.name} ${streams} streams: p99 ${step.p99.toFixed(1)} ms, ${step.tokensPerStreamPerSecond.toFixed(1)} tokens/s each, RSS ${step.rssMb.toFixed(0)} MB, loop p99 ${step.eventLoopP99Ms.toFixed(1)} ms, seq errors ${step.seqErrors}\n`,
     );
     if (step.p99 > 50 || step.seqErrors > 0) break;
     best = streams;
