@@ -171,7 +171,10 @@ async function responsiveness(target: Target, background: number, rate: number, 
   return { p50: percentile(firsts, 0.5), p99: percentile(firsts, 0.99), samples: firsts.length };
 }
 
-/** Capacity: the most concurrent streams at `rate` with p99 token delay ≤ 50 ms and no lost events. */
+/**
+ * Capacity: the most concurrent streams that each still get `rate` tokens/s (within 5 %), with p99
+ * token delay ≤ 50 ms and no lost events.
+ */
 async function capacity(target: Target, rate: number, steps: number[]) {
   const ramp: { streams: number; p99: number; seqErrors: number; rssMb: number; eventLoopP99Ms: number }[] =
     [];
@@ -194,7 +197,8 @@ async function capacity(target: Target, rate: number, steps: number[]) {
     process.stdout.write(
       `    ${target.name} ${streams} streams: p99 ${step.p99.toFixed(1)} ms, ${step.tokensPerStreamPerSecond.toFixed(1)} tokens/s each, RSS ${step.rssMb.toFixed(0)} MB, loop p99 ${step.eventLoopP99Ms.toFixed(1)} ms, seq errors ${step.seqErrors}\n`,
     );
-    if (step.p99 > 50 || step.seqErrors > 0) break;
+    // Live "at 30 tokens/s" means each stream still gets (nearly) 30 tokens a second.
+    if (step.p99 > 50 || step.seqErrors > 0 || step.tokensPerStreamPerSecond < rate * 0.95) break;
     best = streams;
     await sleep(1000);
   }
@@ -278,12 +282,17 @@ async function main() {
     }
     report.responsiveness = respond;
 
-    console.log("Capacity at 30 tokens/s (p99 token delay ≤ 50 ms, no lost events)");
-    const steps = QUICK ? [50, 200, 500] : [50, 100, 200, 300, 400, 500, 600, 800];
-    const cap: Record<string, unknown> = {
-      app: await capacity(appTarget(app30, "pitch-refiner"), 30, steps),
-    };
+    console.log(
+      "Capacity: live runs each still getting 30 tokens/s (p99 token delay ≤ 50 ms, no lost events)",
+    );
+    const steps = QUICK ? [50, 100, 200, 500] : [50, 100, 150, 200, 300, 400, 500, 600, 800];
     await app30.stop();
+    // A fresh server, so the ramp's memory is the ramp's own.
+    const appForCapacity = await appAt(30);
+    const cap: Record<string, unknown> = {
+      app: await capacity(appTarget(appForCapacity, "pitch-refiner"), 30, steps),
+    };
+    await appForCapacity.stop();
     for (const ref of refs) cap[ref.name] = await capacity(ref, 30, steps);
     report.capacity = cap;
 
