@@ -85,7 +85,7 @@ export class OfflineChatModel extends BaseChatModel {
       0,
     );
     // The closing chunk carries the usage, as Bedrock's metadata event does; it goes through the
-    // callbacks too, so stream listeners (LangGraph's `messages` mode) see the counts.
+    // callbacks too, so token listeners see the counts.
     const closing = new GenerationChunk({
       text: "",
       message: new AIMessageChunk({

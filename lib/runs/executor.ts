@@ -1,9 +1,8 @@
 import "server-only";
-import type { AIMessageChunk } from "@langchain/core/messages";
 import type { ModelFactory } from "@/lib/models/factory";
 import { modelRetryPolicy } from "@/lib/models/model-failures";
 import { costOf, type ModelPrice } from "@/lib/models/pricing";
-import type { ModelAttemptEvent, ModelCallSettings } from "@/lib/workflows/model-access";
+import type { ModelCallSettings, NodeEvent } from "@/lib/workflows/model-access";
 import type { WorkflowSpec } from "@/lib/workflows/types";
 import type { RunChunk, RunError, RunPart, StepPart, StepStatus, TokenUsage } from "./contract";
 import { textPartMetadata } from "./contract";
@@ -14,7 +13,6 @@ import {
   stopReasonOf,
 } from "./run-errors";
 import { taskIdOfCheckpointNamespace } from "./task-ids";
-import { UsageRecorder } from "./usage-recorder";
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -47,9 +45,9 @@ type TaskResult = { id: string; name: string; result?: unknown; error?: unknown 
 
 /**
  * Runs a workflow's graph and describes its progress as run-stream parts. Node lifecycle comes
- * from LangGraph's `tasks` stream mode and tokens from `messages` mode, attributed to their task
- * by the task id in the checkpoint namespace. It always ends with exactly one terminal part, and
- * never throws.
+ * from LangGraph's `tasks` stream mode; tokens, usage and model attempts come from the nodes
+ * themselves through `configurable.relay`, attributed to their task by the task id in the
+ * checkpoint namespace. It always ends with exactly one terminal part, and never throws.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<void> {
   const { runId, workflow, input, models, signal, write } = options;
@@ -92,10 +90,20 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     };
     writeStep(step);
   };
+  const addUsage = (step: StepState, inputTokens: number, outputTokens: number) => {
+    step.usage = {
+      inputTokens: step.usage.inputTokens + inputTokens,
+      outputTokens: step.usage.outputTokens + outputTokens,
+    };
+    const budget = options.tokenBudget;
+    if (budget && budget.tokens > 0) {
+      const total = totalUsage(steps);
+      if (total.inputTokens + total.outputTokens > budget.tokens)
+        budget.exceeded(StopReasonClass.budget(budget.tokens));
+    }
+  };
   /** A node's model call is being retried: say which attempt, and start its text afresh. */
-  const onAttempt = (event: ModelAttemptEvent) => {
-    const step = steps.get(taskIdOfCheckpointNamespace(event.checkpointNs) ?? "");
-    if (step?.part.status !== "running") return;
+  const onAttempt = (step: StepState, event: NodeEvent) => {
     if (event.kind === "model-attempt-failed") {
       if (!event.willRetry) return;
       step.part = {
@@ -104,13 +112,35 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
         attempt: event.attempt + 1, // the attempt about to start
         maxAttempts: event.maxAttempts,
       };
-    } else {
+    } else if (event.kind === "model-attempt") {
       if (step.textStarted) write({ type: "text-end", id: step.textId });
       step.textStarted = false;
       step.textId = `${step.part.taskId}~${event.attempt}`;
       step.part = { ...step.part, attempt: event.attempt, maxAttempts: event.maxAttempts };
     }
     writeStep(step);
+  };
+  const onNodeEvent = (step: StepState, event: NodeEvent) => {
+    if (step.part.status !== "running") return;
+    if (event.kind === "token") relayToken(step, event.text, write);
+    else if (event.kind === "usage") addUsage(step, event.inputTokens, event.outputTokens);
+    else onAttempt(step, event);
+  };
+  // A node's events come straight from the node, its start through LangGraph's stream: the first
+  // token can beat the start, so events of a task not yet started wait for it.
+  const early = new Map<string, NodeEvent[]>();
+  let ended = false;
+  const relay = (event: NodeEvent) => {
+    if (ended) return;
+    const taskId = taskIdOfCheckpointNamespace(event.checkpointNs) ?? "";
+    const step = steps.get(taskId);
+    if (step) onNodeEvent(step, event);
+    else if (early.has(taskId)) early.get(taskId)?.push(event);
+    else early.set(taskId, [event]);
+  };
+  const endWith = (terminal: RunChunk) => {
+    ended = true;
+    write(terminal);
   };
 
   write({ type: "start", messageId: runId });
@@ -121,40 +151,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     // Every node's failures are judged by the model retry policy (nodes that call no model
     // never throw what it retries).
     graph.retryPolicy = modelRetryPolicy(modelCalls.maxAttempts);
-    const usage = new UsageRecorder((taskId, inputTokens, outputTokens) => {
-      const step = steps.get(taskId);
-      if (!step) return;
-      step.usage = {
-        inputTokens: step.usage.inputTokens + inputTokens,
-        outputTokens: step.usage.outputTokens + outputTokens,
-      };
-      const budget = options.tokenBudget;
-      if (budget && budget.tokens > 0) {
-        const total = totalUsage(steps);
-        if (total.inputTokens + total.outputTokens > budget.tokens)
-          budget.exceeded(StopReasonClass.budget(budget.tokens));
-      }
-    });
     const stream = await graph.stream(
       { task: input },
       {
-        streamMode: ["tasks", "messages", "values", "custom"],
+        streamMode: ["tasks", "values"],
         signal,
-        configurable: { models, modelCalls },
-        callbacks: [usage],
+        configurable: { models, modelCalls, relay },
       },
     );
     for await (const item of stream) {
       const [mode, payload] = item as [string, unknown];
       if (mode === "values") {
         finalState = payload as Record<string, unknown>;
-      } else if (mode === "custom") {
-        const event = payload as ModelAttemptEvent;
-        if (event?.kind === "model-attempt" || event?.kind === "model-attempt-failed") onAttempt(event);
-      } else if (mode === "messages") {
-        const [message, metadata] = payload as [AIMessageChunk, Record<string, unknown>];
-        const step = steps.get(taskIdOfCheckpointNamespace(metadata.langgraph_checkpoint_ns) ?? "");
-        if (step) relayToken(step, message, write);
       } else if (mode === "tasks") {
         const task = payload as TaskStart | TaskResult;
         if ("input" in task) {
@@ -172,6 +180,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
           };
           steps.set(task.id, step);
           writeStep(step);
+          for (const event of early.get(task.id) ?? []) onNodeEvent(step, event);
+          early.delete(task.id);
         } else {
           const step = steps.get(task.id);
           const failed = task.error !== null && task.error !== undefined;
@@ -189,7 +199,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     write({ type: "data-result", id: runId, data: { markdown: workflow.result(finalState ?? {}) } });
     Object.assign(run, { status: "done", endedAt: now() });
     writeRun();
-    write({ type: "finish", finishReason: "stop" });
+    endWith({ type: "finish", finishReason: "stop" });
   } catch (error) {
     const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
     if (stopped?.limit) {
@@ -207,26 +217,25 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
     closeSteps("stopped");
     Object.assign(run, { status: "stopped", endedAt: now() });
     writeRun();
-    write({ type: "abort", reason: reason.message });
+    endWith({ type: "abort", reason: reason.message });
   }
 
   function endFailed(error: RunError, status: "failed" | "interrupted" = "failed") {
     closeSteps(status === "failed" ? "failed" : "stopped", error.message);
     Object.assign(run, { status, endedAt: now(), error });
     writeRun();
+    // The UI stream's error part, with the code and retryability the client maps to plain words.
     const terminal = {
       type: "error" as const,
       errorText: error.message,
       code: error.code,
       retryable: error.retryable,
     };
-    write(terminal);
+    endWith(terminal);
   }
 }
 
-function relayToken(step: StepState, message: AIMessageChunk, write: (chunk: RunChunk) => void): void {
-  const delta = typeof message.content === "string" ? message.content : message.text;
-  if (!delta || step.part.status !== "running") return;
+function relayToken(step: StepState, delta: string, write: (chunk: RunChunk) => void): void {
   const id = step.textId;
   if (!step.textStarted) {
     step.textStarted = true;

@@ -91,59 +91,35 @@ describe("RunLog", () => {
     expect(await beyondTerminal).toBeUndefined();
   });
 
-  it("resolves next() with undefined for an already aborted signal, and when the signal aborts", async () => {
+  it("resolves next() with undefined when its wait times out, and the later part is still there", async () => {
     const log = new RunLog();
     log.append({ type: "start", messageId: "run-1" });
-    expect(await log.next(1, AbortSignal.abort())).toBeUndefined();
+    expect(await log.next(1, 0)).toBeUndefined();
 
-    const controller = new AbortController();
-    const waiting = log.next(1, controller.signal);
+    const waiting = log.next(1, 60);
     expect(await settledSoon(waiting)).toEqual({ settled: false });
-    controller.abort();
     expect(await waiting).toBeUndefined();
-    // The part that arrives later is still there for the next read.
     log.append(delta("later"));
-    expect((await log.next(1))?.seq).toBe(2);
+    expect((await log.next(1, 60))?.seq).toBe(2);
   });
 
-  it("forgets aborted waits, and still wakes a reader that waits after them", async () => {
-    const log = new RunLog();
-    log.append({ type: "start", messageId: "run-1" });
+  it("leaves no timer or waiter behind: timed-out waits are forgotten, a woken wait clears its timer", async () => {
+    vi.useFakeTimers();
+    try {
+      const log = new RunLog();
+      log.append({ type: "start", messageId: "run-1" });
+      const timedOut = Array.from({ length: 200 }, () => log.next(1, 1000));
+      await vi.advanceTimersByTimeAsync(1000);
+      for (const waiting of timedOut) expect(await waiting).toBeUndefined();
+      expect(vi.getTimerCount()).toBe(0);
 
-    const abortedSignals: AbortSignal[] = [];
-    for (let index = 0; index < 200; index++) {
-      const controller = new AbortController();
-      const waiting = log.next(1, controller.signal);
-      controller.abort();
-      expect(await waiting).toBeUndefined();
-      abortedSignals.push(controller.signal);
+      const pending = Array.from({ length: 50 }, () => log.next(1, 10_000));
+      expect(vi.getTimerCount()).toBe(50);
+      log.append(delta("wake up"));
+      for (const waiting of pending) expect((await waiting)?.chunk).toEqual(delta("wake up"));
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
-    // A wait left behind would, on the next append, unhook its listener from its (aborted) signal.
-    const unhooks = abortedSignals.map((signal) => vi.spyOn(signal, "removeEventListener"));
-
-    const live = new AbortController();
-    const unhookLive = vi.spyOn(live.signal, "removeEventListener");
-    const pending = log.next(1, live.signal);
-    log.append(delta("wake up"));
-    expect((await pending)?.chunk).toEqual(delta("wake up"));
-
-    for (const unhook of unhooks) expect(unhook).not.toHaveBeenCalled();
-    // The reader that was woken removes its own abort listener, so a long-lived signal does not pile them up.
-    expect(unhookLive).toHaveBeenCalledWith("abort", expect.any(Function));
-  });
-
-  it("removes its abort listener from a long-lived signal after every wake", async () => {
-    const log = new RunLog();
-    log.append({ type: "start", messageId: "run-1" });
-    const shared = new AbortController();
-    const added = vi.spyOn(shared.signal, "addEventListener");
-    const removed = vi.spyOn(shared.signal, "removeEventListener");
-    for (let index = 0; index < 50; index++) {
-      const waiting = log.next(index + 1, shared.signal);
-      log.append(delta(`t${index}`));
-      expect((await waiting)?.seq).toBe(index + 2);
-    }
-    expect(added).toHaveBeenCalledTimes(50);
-    expect(removed).toHaveBeenCalledTimes(50);
   });
 });

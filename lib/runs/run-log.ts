@@ -43,22 +43,29 @@ export class RunLog {
     return this.#entries.slice(Math.max(0, afterSeq));
   }
 
-  /** The part with sequence number `afterSeq + 1`, waiting for it if it has not been appended yet. */
-  async next(afterSeq: number, signal?: AbortSignal): Promise<LoggedChunk | undefined> {
+  /**
+   * The part with sequence number `afterSeq + 1`, waiting up to `timeoutMs` (default: for ever)
+   * if it has not been appended yet; undefined once the log has closed before it, or at the
+   * timeout. One timer per wait and no AbortSignal: this sits on every reader's per-token path.
+   */
+  async next(afterSeq: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<LoggedChunk | undefined> {
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const entry = this.#entries[afterSeq];
       if (entry) return entry;
-      if (this.isClosed || signal?.aborted) return undefined;
+      const left = deadline - performance.now();
+      if (this.isClosed || left <= 0) return undefined;
       await new Promise<void>((resolve) => {
         const wake = () => {
-          signal?.removeEventListener("abort", onAbort);
+          clearTimeout(timer);
           resolve();
         };
-        const onAbort = () => {
-          this.#waiters.delete(wake);
-          resolve();
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
+        const timer = Number.isFinite(left)
+          ? setTimeout(() => {
+              this.#waiters.delete(wake);
+              resolve();
+            }, left)
+          : undefined;
         this.#waiters.add(wake);
       });
     }

@@ -45,7 +45,7 @@ export function logSource(log: RunLog): RunEventSource {
       return { entries, ended: log.isClosed && last === log.lastSeq };
     },
     wait: async (afterSeq, timeoutMs) => {
-      await log.next(afterSeq, AbortSignal.timeout(Math.max(1, timeoutMs)));
+      await log.next(afterSeq, Math.max(1, timeoutMs));
     },
   };
 }

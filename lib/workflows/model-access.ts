@@ -21,8 +21,13 @@ export interface ModelCallSettings {
   maxAttempts: number;
 }
 
-/** What a node tells the run stream about its model call's attempts (LangGraph's `custom` mode). */
-export type ModelAttemptEvent =
+/**
+ * What a node tells its run while it calls the model, in the order it happens: each token, the
+ * call's token usage, and each attempt. `checkpointNs` names the node's task.
+ */
+export type NodeEvent =
+  | { kind: "token"; checkpointNs: string; text: string }
+  | { kind: "usage"; checkpointNs: string; inputTokens: number; outputTokens: number }
   | { kind: "model-attempt"; checkpointNs: string; attempt: number; maxAttempts: number }
   | {
       kind: "model-attempt-failed";
@@ -33,21 +38,22 @@ export type ModelAttemptEvent =
       willRetry: boolean;
     };
 
+/** Where a node's events go; the executor puts it in `config.configurable.relay`. */
+export type NodeEventRelay = (event: NodeEvent) => void;
+
 /** How many idle timeouts a model call may take to send its first chunk. */
 const FIRST_CHUNK_PATIENCE = 3;
 /** The SDK's throttling backoff alone can take several seconds before a first chunk. */
 const MIN_FIRST_CHUNK_MS = 15_000;
 
-type NodeConfig = RunnableConfig & {
-  writer?: (chunk: unknown) => void;
-  executionInfo?: { nodeAttempt?: number };
-};
+type NodeConfig = RunnableConfig & { executionInfo?: { nodeAttempt?: number } };
 
 /**
- * Calls the run's model for one node and returns its text. The model streams: LangGraph's
- * `messages` mode relays each token to the run stream, attributed to this node's task. A stream
- * silent for longer than the idle timeout is abandoned as stalled; the node's retry policy
- * decides whether to try again, and each attempt is announced on the `custom` stream.
+ * Calls the run's model for one node and returns its text. The model streams, and each token goes
+ * straight to the run's relay, named by this node's task: not through LangGraph's `messages` mode,
+ * whose callback per token costs several times the rest of a token's path (docs/performance.md).
+ * A stream silent for longer than the idle timeout is abandoned as stalled; the node's retry
+ * policy decides whether to try again, and each attempt is announced on the relay.
  */
 export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<string> {
   const model = modelsOf(config).forRole(prompt.role);
@@ -56,8 +62,9 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
   const human = [facts.join("\n"), prompt.body?.trim()].filter(Boolean).join("\n\n");
   const attempt = config.executionInfo?.nodeAttempt ?? 1;
   const checkpointNs = String(config.configurable?.checkpoint_ns ?? "");
+  const relay = relayOf(config);
   if (attempt > 1) {
-    config.writer?.({ kind: "model-attempt", checkpointNs, attempt, maxAttempts: settings.maxAttempts });
+    relay({ kind: "model-attempt", checkpointNs, attempt, maxAttempts: settings.maxAttempts });
   }
 
   const watchdog = new AbortController();
@@ -76,15 +83,27 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
       ...config,
       signal,
     });
+    let inputTokens = 0;
+    let outputTokens = 0;
     for await (const chunk of stream) {
       rearm(settings.idleTimeoutMs);
-      text += chunk.text;
+      const delta = typeof chunk.content === "string" ? chunk.content : chunk.text;
+      if (delta) {
+        text += delta;
+        relay({ kind: "token", checkpointNs, text: delta });
+      }
+      // Providers report usage on a closing chunk (Bedrock's metadata event), never as a token.
+      if (chunk.usage_metadata) {
+        inputTokens += chunk.usage_metadata.input_tokens ?? 0;
+        outputTokens += chunk.usage_metadata.output_tokens ?? 0;
+      }
     }
+    if (inputTokens + outputTokens > 0) relay({ kind: "usage", checkpointNs, inputTokens, outputTokens });
     return text;
   } catch (error) {
     const failure = watchdog.signal.aborted && !config.signal?.aborted ? watchdog.signal.reason : error;
     if (!config.signal?.aborted) {
-      config.writer?.({
+      relay({
         kind: "model-attempt-failed",
         checkpointNs,
         attempt,
@@ -102,6 +121,13 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
 function callSettingsOf(config: RunnableConfig): ModelCallSettings {
   const settings = config.configurable?.modelCalls as ModelCallSettings | undefined;
   return settings ?? { idleTimeoutMs: 30_000, maxAttempts: 1 };
+}
+
+const ignore: NodeEventRelay = () => undefined;
+
+function relayOf(config: RunnableConfig): NodeEventRelay {
+  const relay = config.configurable?.relay as NodeEventRelay | undefined;
+  return typeof relay === "function" ? relay : ignore;
 }
 
 function modelsOf(config: RunnableConfig): ModelFactory {

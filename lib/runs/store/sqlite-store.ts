@@ -1,7 +1,7 @@
 import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
   type DeleteOutcome,
   type InterruptOptions,
@@ -79,12 +79,23 @@ function parseJson(text: string): unknown {
 export class SqliteRunStore implements RunStore {
   readonly kind = "sqlite" as const;
   readonly #db: DatabaseSync;
+  /** Prepared once per statement: preparing costs more than running these small queries. */
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.#db.exec(SCHEMA);
+  }
+
+  #sql(text: string): StatementSync {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 
   #transaction<T>(work: () => T): T {
@@ -100,19 +111,17 @@ export class SqliteRunStore implements RunStore {
   }
 
   #row(runId: string): RunRow | undefined {
-    return this.#db.prepare("SELECT * FROM runs WHERE id = ?").get(runId) as RunRow | undefined;
+    return this.#sql("SELECT * FROM runs WHERE id = ?").get(runId) as RunRow | undefined;
   }
 
   #writeRun(run: StoredRun): void {
-    this.#db
-      .prepare("UPDATE runs SET status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?")
-      .run(
-        run.status,
-        run.lastSeq,
-        run.stopRequest ? JSON.stringify(run.stopRequest) : null,
-        JSON.stringify(run),
-        run.id,
-      );
+    this.#sql("UPDATE runs SET status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?").run(
+      run.status,
+      run.lastSeq,
+      run.stopRequest ? JSON.stringify(run.stopRequest) : null,
+      JSON.stringify(run),
+      run.id,
+    );
   }
 
   #readRun(row: RunRow): StoredRun {
@@ -123,11 +132,9 @@ export class SqliteRunStore implements RunStore {
   }
 
   async createRun(run: StoredRun): Promise<void> {
-    this.#db
-      .prepare(
-        "INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)",
-      )
-      .run(run.id, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
+    this.#sql(
+      "INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)",
+    ).run(run.id, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
   }
 
   async saveProgress(runId: string, progress: RunProgress): Promise<void> {
@@ -136,14 +143,14 @@ export class SqliteRunStore implements RunStore {
       if (!row) throw new ProgressConflictError(`No run ${runId}`);
       if (row.status !== "running") throw new ProgressConflictError(`Run ${runId} is ${row.status}`);
       let seq = row.last_seq;
-      const insertEvent = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
+      const insertEvent = this.#sql("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
       for (const event of progress.events) {
         if (event.seq !== seq + 1)
           throw new ProgressConflictError(`Event ${event.seq} does not follow ${seq}`);
         insertEvent.run(runId, event.seq, event.json);
         seq = event.seq;
       }
-      const upsertStep = this.#db.prepare(
+      const upsertStep = this.#sql(
         "INSERT INTO run_steps (run_id, task_id, data) VALUES (?, ?, ?) ON CONFLICT (run_id, task_id) DO UPDATE SET data = excluded.data",
       );
       for (const step of progress.steps) upsertStep.run(runId, step.taskId, JSON.stringify(step));
@@ -159,7 +166,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async getSteps(runId: string): Promise<StoredStep[]> {
-    const rows = this.#db.prepare("SELECT data FROM run_steps WHERE run_id = ?").all(runId) as {
+    const rows = this.#sql("SELECT data FROM run_steps WHERE run_id = ?").all(runId) as {
       data: string;
     }[];
     return rows.flatMap((row) => {
@@ -169,22 +176,20 @@ export class SqliteRunStore implements RunStore {
   }
 
   async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
-    return this.#db
-      .prepare("SELECT seq, json FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .all(runId, afterSeq, limit) as unknown as StoredEvent[];
+    return this.#sql(
+      "SELECT seq, json FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    ).all(runId, afterSeq, limit) as unknown as StoredEvent[];
   }
 
   async listRuns({ limit, cursor }: { limit: number; cursor?: string }): Promise<RunPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
     const rows = (after
-      ? this.#db
-          .prepare(
-            "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-          )
-          .all(after[0], after[0], after[1], limit + 1)
-      : this.#db
-          .prepare("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")
-          .all(limit + 1)) as unknown as RunRow[];
+      ? this.#sql(
+          "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+        ).all(after[0], after[0], after[1], limit + 1)
+      : this.#sql("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?").all(
+          limit + 1,
+        )) as unknown as RunRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -205,7 +210,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async readStopRequest(runId: string): Promise<StopRequest | undefined> {
-    const row = this.#db.prepare("SELECT stop_request FROM runs WHERE id = ?").get(runId) as
+    const row = this.#sql("SELECT stop_request FROM runs WHERE id = ?").get(runId) as
       | { stop_request: string | null }
       | undefined;
     if (!row?.stop_request) return undefined;
@@ -219,7 +224,7 @@ export class SqliteRunStore implements RunStore {
       if (row?.status !== "running" || row.last_seq !== options.expectedLastSeq) return false;
       const run = this.#readRun(row);
       if (run.heartbeatAt >= options.staleBefore) return false;
-      const insert = this.#db.prepare("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
+      const insert = this.#sql("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
       let seq = row.last_seq;
       for (const event of options.events) {
         if (event.seq !== seq + 1) return false;
@@ -242,9 +247,9 @@ export class SqliteRunStore implements RunStore {
       const row = this.#row(runId);
       if (!row) return "missing";
       if (row.status === "running") return "running";
-      this.#db.prepare("DELETE FROM run_events WHERE run_id = ?").run(runId);
-      this.#db.prepare("DELETE FROM run_steps WHERE run_id = ?").run(runId);
-      this.#db.prepare("DELETE FROM runs WHERE id = ?").run(runId);
+      this.#sql("DELETE FROM run_events WHERE run_id = ?").run(runId);
+      this.#sql("DELETE FROM run_steps WHERE run_id = ?").run(runId);
+      this.#sql("DELETE FROM runs WHERE id = ?").run(runId);
       return "deleted";
     });
   }
