@@ -120,9 +120,11 @@ export function textPartMetadata(taskId: string) {
   return { stepstream: { taskId } };
 }
 
+const textPartMetadataSchema = z.object({ stepstream: z.object({ taskId: z.string() }) });
+
 /** Reads the task id back from a text part's provider metadata. */
 export function taskIdOfTextPart(part: { providerMetadata?: unknown }): string | undefined {
-  const parsed = z.object({ stepstream: z.object({ taskId: z.string() }) }).safeParse(part.providerMetadata);
+  const parsed = textPartMetadataSchema.safeParse(part.providerMetadata);
   return parsed.success ? parsed.data.stepstream.taskId : undefined;
 }
 

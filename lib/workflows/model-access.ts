@@ -3,7 +3,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { ModelFactory } from "@/lib/models/factory";
-import { isWorthRetrying, ModelStreamStalledError, retryNoteFor } from "@/lib/models/model-failures";
+import { IdleWatchdog } from "@/lib/models/idle-watchdog";
+import { isWorthRetrying, retryNoteFor } from "@/lib/models/model-failures";
 import type { OfflineRole } from "@/lib/models/offline-replies";
 import { describeRunFailure } from "@/lib/runs/run-errors";
 
@@ -67,16 +68,13 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
     relay({ kind: "model-attempt", checkpointNs, attempt, maxAttempts: settings.maxAttempts });
   }
 
-  const watchdog = new AbortController();
+  const watchdog = new IdleWatchdog(
+    // The first chunk may take longer: the model queues, and the AWS SDK retries a 429 or 5xx with
+    // backoff before any answer starts. After it, silence longer than the idle timeout is a stall.
+    Math.max(settings.idleTimeoutMs * FIRST_CHUNK_PATIENCE, MIN_FIRST_CHUNK_MS),
+    settings.idleTimeoutMs,
+  );
   const signal = config.signal ? AbortSignal.any([config.signal, watchdog.signal]) : watchdog.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const rearm = (ms: number) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => watchdog.abort(new ModelStreamStalledError(ms)), ms);
-  };
-  // The first chunk may take longer: the model queues, and the AWS SDK retries a 429 or 5xx with
-  // backoff before any answer starts. After it, silence longer than the idle timeout is a stall.
-  rearm(Math.max(settings.idleTimeoutMs * FIRST_CHUNK_PATIENCE, MIN_FIRST_CHUNK_MS));
   try {
     let text = "";
     const stream = await model.stream([new SystemMessage(prompt.system), new HumanMessage(human)], {
@@ -86,7 +84,7 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
     let inputTokens = 0;
     let outputTokens = 0;
     for await (const chunk of stream) {
-      rearm(settings.idleTimeoutMs);
+      watchdog.touch();
       const delta = typeof chunk.content === "string" ? chunk.content : chunk.text;
       if (delta) {
         text += delta;
@@ -114,7 +112,7 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
     }
     throw failure;
   } finally {
-    clearTimeout(timer);
+    watchdog.dispose();
   }
 }
 
