@@ -11,6 +11,9 @@ export interface StreamResult {
   tokens: number;
   /** Per-token added delay, ms: received at minus emitted at. */
   delays: number[];
+  /** When the first and the last token were emitted (wall clock, ms), for the rate the stream got. */
+  firstTokenAt?: number;
+  lastTokenAt?: number;
   /** Events whose sequence number did not follow the previous one (lost or repeated). */
   seqErrors: number;
   terminal?: string;
@@ -72,8 +75,11 @@ export function readStream(
             }
             const stamp = STAMP.exec(data);
             if (stamp?.[1]) {
+              const emittedAt = Number(stamp[1]);
               result.tokens += 1;
-              result.delays.push(receivedAt - Number(stamp[1]));
+              result.delays.push(receivedAt - emittedAt);
+              result.firstTokenAt ??= emittedAt;
+              result.lastTokenAt = emittedAt;
             }
             const terminal = TERMINAL.exec(data);
             if (terminal?.[1]) result.terminal = terminal[1];
@@ -87,6 +93,22 @@ export function readStream(
     options.signal?.addEventListener("abort", () => req.destroy(), { once: true });
     req.end(options.body);
   });
+}
+
+/**
+ * The token rate the streams got while they streamed: tokens over the time from each stream's
+ * first token to its last (a run's pauses between nodes count; the time before it started or
+ * after it ended does not, so a load that ramps up is not mistaken for a faster one).
+ */
+export function achievedTokenRate(results: readonly StreamResult[]): number {
+  let intervals = 0;
+  let spanMs = 0;
+  for (const result of results) {
+    if (result.firstTokenAt === undefined || result.lastTokenAt === undefined || result.tokens < 2) continue;
+    intervals += result.tokens - 1;
+    spanMs += result.lastTokenAt - result.firstTokenAt;
+  }
+  return spanMs > 0 ? (intervals * 1000) / spanMs : Number.NaN;
 }
 
 export function percentile(values: number[], q: number): number {
