@@ -3,7 +3,7 @@
  * case is one node's model call or one whole pitch-refiner run with the zero-delay offline model:
  * the model's own cost, LangChain's streaming around it, the LangGraph graph, the executor with
  * its token relay, and the app's run pipeline (UI message stream, run log, SQLite recording, the
- * SSE body). Run through vitest only for its module resolution (the `@/` alias, `server-only`);
+ * SSE body); then how long a run takes to its first node event, idle. Run through vitest only for its module resolution (the `@/` alias, `server-only`);
  * it is not part of the test suite. Writes .bench/layers.json.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { expect, it } from "vitest";
 import { serverEnv } from "@/lib/env";
 import { createModelFactory } from "@/lib/models/factory";
 import { OfflineChatModel } from "@/lib/models/offline-model";
-import { startRun } from "@/lib/runs/active-runs";
+import { StopReason, startRun } from "@/lib/runs/active-runs";
 import { executeRun } from "@/lib/runs/executor";
 import { logSource, runStreamResponse } from "@/lib/runs/run-response";
 import { SqliteRunStore } from "@/lib/runs/store/sqlite-store";
@@ -30,32 +30,52 @@ const workflow = findWorkflow("pitch-refiner");
 const fileStore = new SqliteRunStore(join(mkdtempSync(join(tmpdir(), "stepstream-layers-")), "runs.db"));
 const memoryStore = new SqliteRunStore(":memory:");
 const input = "Benchmark run: a weekend in Porto";
-const WINDOW_MS = 3_000;
+const ROUNDS = 7;
+const ROUND_MS = 700;
 
-/** Runs `once` (which returns the tokens it streamed) for a window after a warm-up; CPU per call. */
-async function measure(name: string, once: () => Promise<number>) {
-  for (let index = 0; index < 20; index++) await once();
-  const cpuBefore = process.cpuUsage();
-  const startedAt = performance.now();
-  let calls = 0;
-  let tokens = 0;
-  while (performance.now() - startedAt < WINDOW_MS) {
-    tokens += await once();
-    calls += 1;
+interface LayerCase {
+  name: string;
+  /** One call; returns the tokens it streamed. */
+  once: () => Promise<number>;
+}
+
+/**
+ * CPU per call of each case. The cases take turns, ROUNDS times ROUND_MS each after a warm-up,
+ * and each reports its median round: a shared, noisy host drifts over a minute, and interleaving
+ * spreads the drift over every case instead of charging it to whichever ran then.
+ */
+async function measureAll(cases: LayerCase[]) {
+  for (const { once } of cases) for (let index = 0; index < 20; index++) await once();
+  const rounds = new Map<string, { cpuMs: number; tokens: number }[]>(cases.map(({ name }) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { name, once } of cases) {
+      const cpuBefore = process.cpuUsage();
+      const startedAt = performance.now();
+      let calls = 0;
+      let tokens = 0;
+      while (performance.now() - startedAt < ROUND_MS) {
+        tokens += await once();
+        calls += 1;
+      }
+      const cpu = process.cpuUsage(cpuBefore);
+      rounds.get(name)?.push({ cpuMs: (cpu.user + cpu.system) / 1000 / calls, tokens: tokens / calls });
+    }
   }
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / calls;
-  const row = {
-    name,
-    calls,
-    tokensPerCall: tokens / calls,
-    cpuMsPerCall,
-    cpuUsPerToken: (cpuMsPerCall * 1000 * calls) / tokens,
-  };
-  console.log(
-    `${name.padEnd(74)} ${cpuMsPerCall.toFixed(2).padStart(7)} ms/call ${row.cpuUsPerToken.toFixed(1).padStart(7)} µs/token (${row.tokensPerCall.toFixed(0)} tokens)`,
-  );
-  return row;
+  return cases.map(({ name }) => {
+    const sorted = [...(rounds.get(name) ?? [])].sort((a, b) => a.cpuMs - b.cpuMs);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? { cpuMs: Number.NaN, tokens: Number.NaN };
+    const row = {
+      name,
+      tokensPerCall: median.tokens,
+      cpuMsPerCall: median.cpuMs,
+      cpuUsPerToken: (median.cpuMs * 1000) / median.tokens,
+      spreadMs: [sorted[0]?.cpuMs ?? Number.NaN, sorted.at(-1)?.cpuMs ?? Number.NaN],
+    };
+    console.log(
+      `${name.padEnd(74)} ${row.cpuMsPerCall.toFixed(2).padStart(7)} ms/call ${row.cpuUsPerToken.toFixed(1).padStart(7)} µs/token (${row.tokensPerCall.toFixed(0)} tokens; rounds ${row.spreadMs.map((ms) => ms.toFixed(2)).join("–")} ms)`,
+    );
+    return row;
+  });
 }
 
 /** The app's whole run pipeline short of HTTP: UI message stream, run log, recording, SSE framing. */
@@ -73,6 +93,47 @@ async function wholeRun(store: SqliteRunStore): Promise<number> {
   return text.split('"type":"text-delta"').length - 1;
 }
 
+/** Median and p90 wall-clock ms of `once` over 100 samples after a warm-up, idle process. */
+async function latency(name: string, once: () => Promise<number>) {
+  for (let index = 0; index < 10; index++) await once();
+  const samples: number[] = [];
+  for (let index = 0; index < 100; index++) samples.push(await once());
+  samples.sort((a, b) => a - b);
+  const row = { name, p50Ms: samples[50] ?? Number.NaN, p90Ms: samples[90] ?? Number.NaN };
+  console.log(`${name.padEnd(74)} p50 ${row.p50Ms.toFixed(2)} ms, p90 ${row.p90Ms.toFixed(2)} ms`);
+  return row;
+}
+
+/** From startRun's call to the first `data-step` in the run's log; the run is then stopped. */
+async function firstNodeEvent(): Promise<number> {
+  if (!workflow) throw new Error("no pitch-refiner workflow");
+  const startedAt = performance.now();
+  const run = await startRun(workflow, input, { env, store: fileStore });
+  for (let seq = 0; ; seq++) {
+    const entry = await run.log.next(seq);
+    if (!entry || entry.chunk.type === "data-step") break;
+  }
+  const elapsed = performance.now() - startedAt;
+  run.stop(StopReason.byUser("bench:layers"));
+  await run.done;
+  return elapsed;
+}
+
+/** From graph.stream() to LangGraph's first `tasks` event, for the bare graph. */
+async function firstTaskEvent(): Promise<number> {
+  if (!workflow) throw new Error("no pitch-refiner workflow");
+  const models = await createModelFactory(env);
+  const startedAt = performance.now();
+  const stream = await workflow
+    .build()
+    .stream({ task: input }, { streamMode: "tasks", configurable: { models } });
+  const iterator = stream[Symbol.asyncIterator]();
+  await iterator.next();
+  const elapsed = performance.now() - startedAt;
+  await iterator.return?.();
+  return elapsed;
+}
+
 async function count(stream: AsyncIterable<unknown>, isToken: (item: unknown) => boolean = () => true) {
   let tokens = 0;
   for await (const item of stream) if (isToken(item)) tokens += 1;
@@ -83,45 +144,61 @@ it("layers", async () => {
   if (!workflow) throw new Error("no pitch-refiner workflow");
   const prompt = [new HumanMessage(`Task: ${input}`)];
   const model = () => new OfflineChatModel({ role: "generate", tokensPerSecond: 0, maxTokens: 4096 });
-  const rows = [
-    await measure("model call: the offline model alone (_streamResponseChunks)", () =>
-      count(model()._streamResponseChunks(prompt, {} as never)),
-    ),
-    await measure("model call: through LangChain (model.stream)", async () =>
-      count(await model().stream(prompt)),
-    ),
-    await measure("run: LangGraph, tasks + messages modes (tokens by LangGraph's callback)", async () => {
-      const models = await createModelFactory(env);
-      const stream = await workflow
-        .build()
-        .stream({ task: input }, { streamMode: ["tasks", "messages", "values"], configurable: { models } });
-      return count(stream, (item) => (item as [string])[0] === "messages");
-    }),
-    await measure("run: executeRun, tasks mode + the nodes' own relay (what the app runs)", async () => {
-      const models = await createModelFactory(env);
-      let tokens = 0;
-      await executeRun({
-        runId: "layers",
-        workflow,
-        input,
-        models,
-        signal: new AbortController().signal,
-        write: (chunk) => {
-          if (chunk.type === "text-delta") tokens += 1;
-        },
-      });
-      return tokens;
-    }),
-    await measure("run: startRun to the end of its SSE body, SQLite in memory", () => wholeRun(memoryStore)),
-    await measure("run: startRun to the end of its SSE body, SQLite file (what the app runs)", () =>
-      wholeRun(fileStore),
-    ),
-  ];
+  const rows = await measureAll([
+    {
+      name: "model call: the offline model alone (_streamResponseChunks)",
+      once: () => count(model()._streamResponseChunks(prompt, {} as never)),
+    },
+    {
+      name: "model call: through LangChain (model.stream)",
+      once: async () => count(await model().stream(prompt)),
+    },
+    {
+      name: "run: LangGraph, tasks + messages modes (tokens by LangGraph's callback)",
+      once: async () => {
+        const models = await createModelFactory(env);
+        const stream = await workflow
+          .build()
+          .stream({ task: input }, { streamMode: ["tasks", "messages", "values"], configurable: { models } });
+        return count(stream, (item) => (item as [string])[0] === "messages");
+      },
+    },
+    {
+      name: "run: executeRun, tasks mode + the nodes' own relay (what the app runs)",
+      once: async () => {
+        const models = await createModelFactory(env);
+        let tokens = 0;
+        await executeRun({
+          runId: "layers",
+          workflow,
+          input,
+          models,
+          signal: new AbortController().signal,
+          write: (chunk) => {
+            if (chunk.type === "text-delta") tokens += 1;
+          },
+        });
+        return tokens;
+      },
+    },
+    {
+      name: "run: startRun to the end of its SSE body, SQLite in memory",
+      once: () => wholeRun(memoryStore),
+    },
+    {
+      name: "run: startRun to the end of its SSE body, SQLite file (what the app runs)",
+      once: () => wholeRun(fileStore),
+    },
+  ]);
   // Every layer did the whole of its work: the same tokens reached the end of each.
   for (const row of rows) expect(row.tokensPerCall).toBeGreaterThan(20);
+  const firstEvent = [
+    await latency("first node event: LangGraph alone, stream() to its first tasks event", firstTaskEvent),
+    await latency("first node event: startRun to the first data-step in the run log", firstNodeEvent),
+  ];
   mkdirSync(".bench", { recursive: true });
   writeFileSync(
     ".bench/layers.json",
-    `${JSON.stringify({ takenAt: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+    `${JSON.stringify({ takenAt: new Date().toISOString(), node: process.version, rows, firstEvent }, null, 2)}\n`,
   );
 }, 120_000);
