@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: how the app streams under load, against two references serving the same bytes
  * in the same run: a bare node:http server (the floor) and a minimal Next.js route handler (the
- * framework alone). Offline model with timestamped tokens; everything on loopback. Then the cold
- * start of the container's runner layout (`npm run bench:cold-start`). Prints a table and writes
+ * framework alone). Offline model with timestamped tokens; everything on loopback. Then the
+ * layer-by-layer CPU of a run (`npm run bench:layers`) and the cold start of the container's
+ * runner layout (`npm run bench:cold-start`). Prints a table and writes
  * .bench/bench.json. Needs `npm run build` first. docs/performance.md explains every figure.
  *
  *   npm run bench                     # all phases (about 10 minutes on 2 cores)
@@ -108,6 +109,16 @@ async function streamingPhases(): Promise<Omit<BenchReport, "coldStart">> {
   }
 }
 
+/** `npm run bench:layers` in the same sitting, so its in-process figures compare with these. */
+function layers(): BenchReport["layers"] {
+  console.log("Layers: CPU per run at each layer, in one process (npm run bench:layers)");
+  const run = spawnSync("npx", ["vitest", "run", "--config", "scripts/bench/layers.vitest.config.ts"], {
+    stdio: "inherit",
+  });
+  if (run.status !== 0) return `failed (exit ${run.status}); run \`npm run bench:layers\` to see why`;
+  return JSON.parse(readFileSync(".bench/layers.json", "utf8"));
+}
+
 /** The container issue's cold-start benchmark, run as it is, its JSON folded into this report. */
 function coldStart(): BenchReport["coldStart"] {
   if (args["no-cold-start"]) return "skipped (--no-cold-start)";
@@ -134,6 +145,7 @@ const report: BenchReport & Record<string, unknown> = {
   },
   quick: QUICK,
   ...(await streamingPhases()),
+  layers: layers(),
   coldStart: coldStart(),
 };
 mkdirSync(".bench", { recursive: true });

@@ -20,9 +20,12 @@ import { logSource, runStreamResponse } from "@/lib/runs/run-response";
 import { SqliteRunStore } from "@/lib/runs/store/sqlite-store";
 import { findWorkflow } from "@/lib/workflows/registry";
 
+// Stamped tokens, as in `npm run bench`, so a run here is the bench's run: seven node tasks (the
+// offline editor asks for two revisions of a pitch made of time stamps) and 140 tokens.
 Object.assign(process.env, {
   MODEL_PROVIDER: "offline",
   OFFLINE_TOKENS_PER_SECOND: "0",
+  OFFLINE_STAMP_TOKENS: "1",
   RUN_TOKEN_BUDGET: "0",
 });
 const env = serverEnv();

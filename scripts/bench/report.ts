@@ -27,6 +27,7 @@ export interface BenchReport {
   machinery: Record<string, MachineryResult>;
   /** Tokens in one zero-delay app run; the references stream as many per request. */
   tokensPerRun: number;
+  layers?: { rows: { name: string; cpuMsPerCall: number; cpuUsPerToken: number }[] } | string;
   coldStart?: ColdStartReport | string;
 }
 
@@ -147,6 +148,14 @@ export function renderTable(report: BenchReport): string {
       three(at, (m) => m.cpuMsEach),
       "ms",
     );
+  }
+  const layers = report.layers;
+  if (layers && typeof layers === "object") {
+    lines.push("", "| layer, in one process (bench:layers) | CPU per call | per token |", "|---|---|---|");
+    for (const layer of layers.rows)
+      lines.push(`| ${layer.name} | ${fmt(layer.cpuMsPerCall, 2)} ms | ${fmt(layer.cpuUsPerToken)} µs |`);
+  } else if (typeof layers === "string") {
+    lines.push("", `Layers: ${layers}`);
   }
   const cold = report.coldStart;
   if (cold && typeof cold === "object") {
