@@ -8,9 +8,9 @@
  *   npm run bench:cold-start -- --starts 20
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { machineInfo } from "./bench/machine.ts";
 import { streamRun, terminalParts } from "./lambda/run-client.ts";
 import { layoutSize } from "./lambda/runner-layout.ts";
 import { prepareSandbox, resetTmp, startSandboxServer } from "./lambda/sandbox.ts";
@@ -94,12 +94,7 @@ try {
 
 const report = {
   takenAt: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGb: Math.round(totalmem() / 1024 ** 3),
-    node: process.version,
-  },
+  machine: machineInfo(),
   starts,
   layoutMb: sizeMb,
   readyMs: summarize(results.map((r) => r.readyMs)),

@@ -12,9 +12,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { startAppServer } from "../tests/support/app-server.ts";
+import { machineInfo } from "./bench/machine.ts";
 import {
   appTarget,
   capacity,
@@ -109,40 +109,37 @@ async function streamingPhases(): Promise<Omit<BenchReport, "coldStart">> {
   }
 }
 
-/** `npm run bench:layers` in the same sitting, so its in-process figures compare with these. */
-function layers(): BenchReport["layers"] {
-  console.log("Layers: CPU per run at each layer, in one process (npm run bench:layers)");
-  const run = spawnSync("npx", ["vitest", "run", "--config", "scripts/bench/layers.vitest.config.ts"], {
-    stdio: "inherit",
-  });
-  if (run.status !== 0) return `failed (exit ${run.status}); run \`npm run bench:layers\` to see why`;
-  return JSON.parse(readFileSync(".bench/layers.json", "utf8"));
+/** Runs one of the other benchmark scripts as it is, and folds the JSON it writes into this report. */
+function runAndRead<T>(what: string, command: string, commandArgs: string[], out: string): T | string {
+  console.log(what);
+  const run = spawnSync(command, commandArgs, { stdio: "inherit" });
+  if (run.status !== 0) return `failed (exit ${run.status}); run it alone to see why`;
+  return JSON.parse(readFileSync(out, "utf8")) as T;
 }
 
-/** The container issue's cold-start benchmark, run as it is, its JSON folded into this report. */
-function coldStart(): BenchReport["coldStart"] {
-  if (args["no-cold-start"]) return "skipped (--no-cold-start)";
-  console.log("Cold start: the image's runner layout, read-only (npm run bench:cold-start)");
-  const out = ".bench/cold-start.json";
-  const run = spawnSync(
-    process.execPath,
-    ["scripts/bench-cold-start.ts", "--starts", QUICK ? "10" : "16", "--out", out],
-    {
-      stdio: "inherit",
-    },
+/** `npm run bench:layers` in the same sitting, so its in-process figures compare with these. */
+const layers = () =>
+  runAndRead<BenchReport["layers"]>(
+    "Layers: CPU per run at each layer, in one process (npm run bench:layers)",
+    "npx",
+    ["vitest", "run", "--config", "scripts/bench/layers.vitest.config.ts"],
+    ".bench/layers.json",
   );
-  if (run.status !== 0) return `failed (exit ${run.status}); run \`npm run bench:cold-start\` to see why`;
-  return JSON.parse(readFileSync(out, "utf8"));
-}
+
+/** The container issue's cold-start benchmark (`npm run bench:cold-start`). */
+const coldStart = () =>
+  args["no-cold-start"]
+    ? "skipped (--no-cold-start)"
+    : runAndRead<BenchReport["coldStart"]>(
+        "Cold start: the image's runner layout, read-only (npm run bench:cold-start)",
+        process.execPath,
+        ["scripts/bench-cold-start.ts", "--starts", QUICK ? "10" : "16", "--out", ".bench/cold-start.json"],
+        ".bench/cold-start.json",
+      );
 
 const report: BenchReport & Record<string, unknown> = {
   takenAt: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: machineInfo(),
   quick: QUICK,
   ...(await streamingPhases()),
   layers: layers(),

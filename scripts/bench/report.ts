@@ -62,11 +62,12 @@ export function renderTable(report: BenchReport): string {
   ];
   const row = (name: string, values: [number, number, number], unit: string, target?: Target) => {
     const [a, n, b] = values;
+    const fmtValue = (value: number) => fmt(value, unit === "" ? 0 : 1);
     const cells = [
       name,
-      `${fmt(a)} ${unit}`,
-      `${fmt(n)} ${unit}`,
-      `${fmt(b)} ${unit}`,
+      `${fmtValue(a)} ${unit}`.trim(),
+      `${fmtValue(n)} ${unit}`.trim(),
+      `${fmtValue(b)} ${unit}`.trim(),
       ratio(a, n),
       ratio(a, b),
     ];
@@ -78,6 +79,10 @@ export function renderTable(report: BenchReport): string {
       return entry === undefined ? Number.NaN : value(entry);
     }) as [number, number, number];
 
+  const own =
+    <T>(record: Record<string, T>) =>
+    (name: string) =>
+      record[name];
   const { responsiveness: respond, tokenRelay: relay, capacity: cap, machinery: cost } = report;
   for (const live of [50, 200]) {
     const at = (name: string) => respond[`${name}@${live}`];
@@ -96,27 +101,18 @@ export function renderTable(report: BenchReport): string {
   }
   row(
     "token delay p50, 50 × 50/s",
-    three(
-      (name) => relay[name],
-      (s) => s.p50,
-    ),
+    three(own(relay), (s) => s.p50),
     "ms",
   );
   row(
     "token delay p99, 50 × 50/s",
-    three(
-      (name) => relay[name],
-      (s) => s.p99,
-    ),
+    three(own(relay), (s) => s.p99),
     "ms",
     { text: "≤ 5 ms", atMost: 5 },
   );
   row(
     "live runs at 30 tokens/s",
-    three(
-      (name) => cap[name],
-      (c) => c.best,
-    ),
+    three(own(cap), (c) => c.best),
     "",
     { text: "≥ 500", atLeast: 500 },
   );
@@ -149,7 +145,12 @@ export function renderTable(report: BenchReport): string {
       "ms",
     );
   }
-  const layers = report.layers;
+  lines.push(...layerLines(report.layers), ...coldStartLines(report.coldStart));
+  return lines.join("\n");
+}
+
+function layerLines(layers: BenchReport["layers"]): string[] {
+  const lines: string[] = [];
   if (layers && typeof layers === "object") {
     lines.push("", "| layer, in one process (bench:layers) | CPU per call | per token |", "|---|---|---|");
     for (const layer of layers.rows)
@@ -157,7 +158,11 @@ export function renderTable(report: BenchReport): string {
   } else if (typeof layers === "string") {
     lines.push("", `Layers: ${layers}`);
   }
-  const cold = report.coldStart;
+  return lines;
+}
+
+function coldStartLines(cold: BenchReport["coldStart"]): string[] {
+  const lines: string[] = [];
   if (cold && typeof cold === "object") {
     lines.push("", "| cold start (runner layout, read-only) | app | target | app |", "|---|---|---|---|");
     const coldRow = (name: string, value: number, unit: string, target: Target) =>
@@ -170,5 +175,5 @@ export function renderTable(report: BenchReport): string {
   } else if (typeof cold === "string") {
     lines.push("", `Cold start: ${cold}`);
   }
-  return lines.join("\n");
+  return lines;
 }
