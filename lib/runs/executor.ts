@@ -129,10 +129,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
   // A node's events come straight from the node, its start through LangGraph's stream: the first
   // token can beat the start, so events of a task not yet started wait for it.
   const early = new Map<string, NodeEvent[]>();
+  // Parsed once per task, not once per token.
+  const taskOfNamespace = new Map<string, string>();
   let ended = false;
   const relay = (event: NodeEvent) => {
     if (ended) return;
-    const taskId = taskIdOfCheckpointNamespace(event.checkpointNs) ?? "";
+    let taskId = taskOfNamespace.get(event.checkpointNs);
+    if (taskId === undefined) {
+      taskId = taskIdOfCheckpointNamespace(event.checkpointNs) ?? "";
+      taskOfNamespace.set(event.checkpointNs, taskId);
+    }
     const step = steps.get(taskId);
     if (step) onNodeEvent(step, event);
     else if (early.has(taskId)) early.get(taskId)?.push(event);
