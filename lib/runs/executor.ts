@@ -140,8 +140,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
       taskOfNamespace.set(event.checkpointNs, taskId);
     }
     const step = steps.get(taskId);
+    const waiting = early.get(taskId);
     if (step) onNodeEvent(step, event);
-    else if (early.has(taskId)) early.get(taskId)?.push(event);
+    else if (waiting) waiting.push(event);
     else early.set(taskId, [event]);
   };
   const endWith = (terminal: RunChunk) => {
