@@ -1,10 +1,15 @@
 import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { chromium, defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "./scripts/browser/chromium.ts";
 
-// Debian's Chromium where it is installed (CI and this project's machines); elsewhere the browser
-// Playwright manages, after `npx playwright install chromium`.
-const systemChromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
+// CHROMIUM_PATH, else Debian's Chromium, else the browser Playwright manages. `npm test` runs
+// scripts/ensure-browser.ts first, which installs one when the machine has none.
+const found = findChromium({
+  chromiumPathEnv: process.env.CHROMIUM_PATH || undefined,
+  exists: existsSync,
+  playwrightManagedPath: chromium.executablePath(),
+});
+const executablePath = found.kind === "system" ? found.path : undefined;
 
 export default defineConfig({
   testDir: "e2e",
@@ -17,16 +22,6 @@ export default defineConfig({
   use: {
     ...devices["Desktop Chrome"],
     viewport: { width: 1280, height: 900 },
-    launchOptions: {
-      executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath, args: CHROMIUM_ARGS },
   },
 });
