@@ -8,6 +8,9 @@ const nextConfig = {
   compress: false,
   poweredByHeader: false,
   reactStrictMode: true,
+  // `next dev` serves its dev resources (HMR) only to its own origin; the browser tests, and anyone
+  // who opens http://127.0.0.1:3000 rather than localhost, reach it by loopback address.
+  allowedDevOrigins: ["127.0.0.1"],
   // No next/image here: without the optimizer the image ships without sharp and libvips (19 MB).
   images: { unoptimized: true },
   // "next-server" is the key Next matches against its own server's trace, which pulls sharp in.

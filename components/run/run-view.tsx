@@ -4,7 +4,7 @@ import { type FormEvent, useCallback, useMemo, useState } from "react";
 import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
 import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
-import type { WorkflowDescription } from "@/lib/workflows/description";
+import type { RunViewWorkflow } from "@/lib/workflows/description";
 import { formatCost, formatDuration, formatTokens } from "./format";
 import { RunResult } from "./run-result";
 import { StatusBadge } from "./status-badge";
@@ -23,7 +23,7 @@ export function RunView({
   initialInput,
   runInUrl = false,
 }: {
-  workflow: WorkflowDescription;
+  workflow: RunViewWorkflow;
   model: ModelInfo;
   initialRunId?: string;
   initialInput?: string;

@@ -19,5 +19,16 @@ export const workflowDescriptionSchema = z.object({
 });
 export type WorkflowDescription = z.infer<typeof workflowDescriptionSchema>;
 
+/**
+ * What the run view (a Client Component) needs of a workflow. Only plain data may cross from a
+ * Server Component to a Client Component, and zod's JSON Schema objects are not plain; the view
+ * needs none of the rest anyway.
+ */
+export type RunViewWorkflow = Pick<WorkflowDescription, "id" | "title" | "exampleInput" | "graph">;
+
+export function toRunViewWorkflow({ id, title, exampleInput, graph }: WorkflowDescription): RunViewWorkflow {
+  return { id, title, exampleInput, graph };
+}
+
 export const START_NODE = "__start__";
 export const END_NODE = "__end__";

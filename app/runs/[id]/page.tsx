@@ -8,6 +8,7 @@ import { serverEnv } from "@/lib/env";
 import { describeModel } from "@/lib/models/factory";
 import { getRunStore } from "@/lib/runs/store";
 import { describeWorkflowById } from "@/lib/workflows/describe";
+import { toRunViewWorkflow } from "@/lib/workflows/description";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -62,7 +63,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
         </div>
       </div>
       <RunView
-        workflow={workflow}
+        workflow={toRunViewWorkflow(workflow)}
         model={run.model ?? describeModel(serverEnv())}
         initialRunId={run.id}
         initialInput={run.input}

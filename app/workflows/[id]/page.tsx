@@ -7,6 +7,7 @@ import { serverEnv } from "@/lib/env";
 import { describeModel } from "@/lib/models/factory";
 import { findRunForPage } from "@/lib/runs/run-pages";
 import { describeWorkflowById } from "@/lib/workflows/describe";
+import { toRunViewWorkflow } from "@/lib/workflows/description";
 
 export async function generateMetadata({ params }: PageProps<"/workflows/[id]">): Promise<Metadata> {
   const workflow = await describeWorkflowById((await params).id);
@@ -31,7 +32,7 @@ export default async function WorkflowPage({ params, searchParams }: PageProps<"
         <p className="mt-1 max-w-3xl text-muted-foreground">{workflow.description}</p>
       </div>
       <RunView
-        workflow={workflow}
+        workflow={toRunViewWorkflow(workflow)}
         model={describeModel(serverEnv())}
         initialRunId={attached?.id}
         initialInput={attached?.input}
