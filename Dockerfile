@@ -3,15 +3,17 @@
 #   docker build --platform linux/arm64 -t stepstream .
 #   docker run --rm -p 8080:8080 stepstream          # then open http://localhost:8080
 #
-# `npm run smoke:lambda` replays the runner stage without Docker by reading this file
-# (scripts/lambda/dockerfile.ts), so the runner stage keeps to FROM, ARG, WORKDIR, ENV,
-# COPY, `RUN ln -s`, USER, EXPOSE and CMD: anything else there fails the smoke test loudly.
+# Two tests replay this file without Docker, so they cannot drift from it:
+# - `npm run smoke:image` builds the app the builder stage's way (its COPY and RUN lines, in the
+#   context .dockerignore lets through) and checks the runner stage's files exist;
+# - `npm run smoke:lambda` replays the runner stage (scripts/lambda/dockerfile.ts), which keeps to
+#   FROM, ARG, WORKDIR, ENV, COPY, USER, EXPOSE and CMD: anything else there fails it loudly.
 
 # Keep equal to the `node` devDependency in package.json (a unit test checks it).
 ARG NODE_VERSION=24.21.0
 
-# The build runs on the build machine's own architecture, never emulated: its output is plain
-# JavaScript (no native addons reach the runner), so it serves either Lambda architecture.
+# The builder runs on the build machine's own architecture: its output is plain JavaScript (no
+# native addons reach the runner), so it serves either Lambda architecture.
 FROM --platform=$BUILDPLATFORM public.ecr.aws/docker/library/node:${NODE_VERSION}-slim AS builder
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
@@ -19,12 +21,19 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx next build
+# Lambda's task root is read-only; /tmp is the one writable place, so Next's cache lives there.
+# The link is made here and copied with the standalone tree, so the runner stage runs nothing:
+# no instruction of the runner needs the target architecture, and no build machine emulates it.
+RUN ln -s /tmp/cache .next/standalone/.next/cache
 
 FROM public.ecr.aws/docker/library/node:${NODE_VERSION}-slim AS runner
-# Lambda Web Adapter 1.0.0-rc1: the release LWA's README and its Next.js streaming example pin,
-# and the first with AWS_LWA_READINESS_CHECK_HEALTHY_STATUS (0.9.x treats any status below 500,
-# a 404 included, as ready). Pinned exactly: the adapter sits on every request's path.
-COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:1.0.0-rc1 /lambda-adapter /opt/extensions/lambda-adapter
+# Lambda Web Adapter 1.1.0, its newest general-availability release (the v1.1.0 tag, published
+# for amd64 and arm64 on 2026-09-18; aws/aws-lambda-web-adapter#871). GA since 1.0.0, which made
+# AWS_LWA_READINESS_CHECK_HEALTHY_STATUS the one readiness setting (codes and ranges, default
+# 100-499, so a 404 would count as ready) and removed ..._MIN_UNHEALTHY_STATUS; 1.0.1 and 1.1.0
+# fixed header sanitizing and extension registration and added opt-in SnapStart hooks, none of
+# which changes the variables below. Pinned exactly: the adapter sits on every request's path.
+COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:1.1.0 /lambda-adapter /opt/extensions/lambda-adapter
 ENV NODE_ENV=production
 ENV NEXT_TELEMETRY_DISABLED=1
 ENV PORT=8080
@@ -40,8 +49,6 @@ WORKDIR /app
 COPY --from=builder /app/.next/standalone ./
 COPY --from=builder /app/.next/static ./.next/static
 COPY --from=builder /app/public ./public
-# Lambda's task root is read-only; /tmp is the one writable place, so Next's cache lives there.
-RUN ln -s /tmp/cache ./.next/cache
 # Files stay root-owned and world-readable, and the server runs as `node`: under `docker run` the
 # app cannot rewrite itself either. On Lambda a least-privileged default user runs the image.
 USER node

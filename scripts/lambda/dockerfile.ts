@@ -1,7 +1,9 @@
 /**
- * Reads the Dockerfile's runner stage into a plan a script can replay without Docker. The plan is
- * derived from the Dockerfile itself, so the smoke test cannot drift from the image: an
- * instruction this reader cannot replay faithfully is an error, never silently skipped.
+ * Reads the Dockerfile's stages into plans a script can replay without Docker: the builder stage
+ * (its COPY and RUN lines, for `npm run smoke:image`) and the runner stage (for
+ * `npm run smoke:lambda`). The plans come from the Dockerfile itself, so the smoke tests cannot
+ * drift from the image: an instruction a reader cannot replay faithfully is an error, never
+ * silently skipped.
  */
 
 export interface Instruction {
@@ -37,6 +39,7 @@ export interface RunnerPlan {
   env: Record<string, string>;
   buildCopies: BuildCopy[];
   imageCopies: ImageCopy[];
+  /** Symlinks the builder made (`RUN ln -s`) inside what the runner copies, at their runner path. */
   symlinks: { target: string; path: string }[];
   user: string | undefined;
   exposedPort: number | undefined;
@@ -143,14 +146,12 @@ export function readRunnerPlan(text: string): RunnerPlan {
         }
         break;
       }
-      case "RUN": {
-        const link = /^ln -s (\S+) (\S+)$/.exec(args);
-        if (!link?.[1] || !link[2]) {
-          throw new Error(`Dockerfile line ${line}: the runner may only RUN "ln -s <target> <link>"`);
-        }
-        plan.symlinks.push({ target: link[1], path: resolve(link[2], plan.workdir) });
-        break;
-      }
+      case "RUN":
+        // A RUN in the runner executes on the target architecture: an x86 build machine would
+        // need QEMU to build the arm64 image. Whatever it would do belongs in the builder.
+        throw new Error(
+          `Dockerfile line ${line}: the runner stage may not RUN anything; do it in the builder`,
+        );
       case "USER":
         plan.user = args;
         break;
@@ -172,5 +173,79 @@ export function readRunnerPlan(text: string): RunnerPlan {
     }
   }
   if (plan.command.length === 0) throw new Error("The runner stage has no CMD");
+  plan.symlinks = builderSymlinks(builder, plan.buildCopies);
+  return plan;
+}
+
+/** The builder's `RUN ln -s` links that a runner COPY carries, mapped to where they land. */
+function builderSymlinks(
+  builder: Stage | undefined,
+  copies: BuildCopy[],
+): { target: string; path: string }[] {
+  const links: { target: string; path: string }[] = [];
+  let workdir = "/";
+  for (const { keyword, args } of builder?.instructions ?? []) {
+    if (keyword === "WORKDIR") workdir = resolve(args, workdir);
+    const link = keyword === "RUN" ? /^ln -s (\S+) (\S+)$/.exec(args) : null;
+    if (!link?.[1] || !link[2]) continue;
+    const path = resolve(link[2], workdir);
+    const copy = copies.find((c) => path === c.source || path.startsWith(`${c.source}/`));
+    if (copy) links.push({ target: link[1], path: `${copy.destination}${path.slice(copy.source.length)}` });
+  }
+  return links;
+}
+
+/** One step of the builder stage, in order: a COPY from the build context, or a RUN. */
+export type BuilderStep =
+  | { kind: "copy"; sources: string[]; destination: string; line: number }
+  | { kind: "run"; command: string; line: number };
+
+export interface BuilderPlan {
+  workdir: string;
+  env: Record<string, string>;
+  steps: BuilderStep[];
+}
+
+/**
+ * The builder (first) stage as a plan: WORKDIR, ENV, COPY from the build context and shell-form
+ * RUN; anything else (a COPY --from, ADD, a RUN with mounts) is refused.
+ */
+export function readBuilderPlan(text: string): BuilderPlan {
+  const builder = parseDockerfile(text).stages[0];
+  if (!builder) throw new Error("The Dockerfile has no stage");
+  const plan: BuilderPlan = { workdir: "/", env: {}, steps: [] };
+  for (const { keyword, args, line } of builder.instructions) {
+    switch (keyword) {
+      case "ARG":
+        break;
+      case "WORKDIR":
+        plan.workdir = resolve(args, plan.workdir);
+        break;
+      case "ENV":
+        for (const [name, value] of parseEnv(args, line)) plan.env[name] = value;
+        break;
+      case "COPY": {
+        const parts = args
+          .split(/\s+/)
+          .filter((part) => !part.startsWith("--chown=") && !part.startsWith("--chmod="));
+        if (parts.some((part) => part.startsWith("--")) || parts.length < 2) {
+          throw new Error(`Dockerfile line ${line}: the builder may only COPY from the build context`);
+        }
+        const destination = resolve(parts.at(-1) ?? ".", plan.workdir);
+        plan.steps.push({ kind: "copy", sources: parts.slice(0, -1), destination, line });
+        break;
+      }
+      case "RUN":
+        if (args.startsWith("--") || args.startsWith("[")) {
+          throw new Error(`Dockerfile line ${line}: the builder's RUN must be in shell form without flags`);
+        }
+        plan.steps.push({ kind: "run", command: args, line });
+        break;
+      default:
+        throw new Error(
+          `Dockerfile line ${line}: the image smoke test cannot replay ${keyword} in the builder`,
+        );
+    }
+  }
   return plan;
 }

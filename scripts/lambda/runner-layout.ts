@@ -1,8 +1,18 @@
 /**
  * Assembles the image's runner file layout from a local build by replaying the Dockerfile's runner
- * stage: the same COPY lines, the same symlinks. Nothing here lists files of its own.
+ * stage: the same COPY lines, and the symlinks the builder makes inside what they copy. Nothing
+ * here lists files of its own.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { type ImageCopy, type RunnerPlan, readRunnerPlan } from "./dockerfile.ts";
 
@@ -51,6 +61,8 @@ export function assembleRunnerLayout(options: {
     const target = join(options.tmpDir, inside(link.target, "/tmp", "symlink target"));
     const path = join(options.taskRoot, inside(link.path, plan.workdir, "symlink"));
     mkdirSync(dirname(path), { recursive: true });
+    // A build made the Dockerfile's way already holds the link, aimed at the real /tmp.
+    rmSync(path, { force: true });
     symlinkSync(target, path);
   }
   return { plan, taskRoot: options.taskRoot, notReplayed: plan.imageCopies };

@@ -19,6 +19,7 @@ import {
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RunnerPlan } from "./dockerfile.ts";
 import { type AssembledLayout, assembleRunnerLayout, diffSnapshots, snapshotTree } from "./runner-layout.ts";
 
 const NOBODY = 65534;
@@ -64,15 +65,18 @@ function makeWritable(path: string): void {
   }
 }
 
-/** Assembles the layout under a fresh temporary root and locks it. */
-export function prepareSandbox(projectRoot: string): Sandbox {
+/**
+ * Assembles the layout under a fresh temporary root and locks it. `projectRoot` holds the build
+ * (the builder's WORKDIR); `plan` defaults to the runner stage of its Dockerfile.
+ */
+export function prepareSandbox(projectRoot: string, plan?: RunnerPlan): Sandbox {
   const root = mkdtempSync(join(tmpdir(), "stepstream-lambda-"));
   chmodSync(root, 0o755);
   const tmpDir = join(root, "tmp");
   const homeDir = join(root, "home");
   mkdirSync(tmpDir);
   mkdirSync(homeDir);
-  const layout = assembleRunnerLayout({ projectRoot, taskRoot: join(root, "task"), tmpDir });
+  const layout = assembleRunnerLayout({ projectRoot, taskRoot: join(root, "task"), tmpDir, plan });
   const privileged = process.getuid?.() === 0;
   const uid = privileged ? NOBODY : (process.getuid?.() ?? 0);
   const gid = privileged ? NOBODY : (process.getgid?.() ?? 0);
