@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { handler } from "./hasher";
+import { BODY_RULES, handler } from "./hasher";
 
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 const EMPTY_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -125,13 +128,95 @@ describe("the edge hasher", () => {
       expect(await handler(event)).toEqual(before);
     }
   });
+});
+
+/** Every method some route of the app exports, plus the HEAD and OPTIONS Next answers itself. */
+function methodsTheAppServes(): string[] {
+  const appDir = fileURLToPath(new URL("../app", import.meta.url));
+  const methods = new Set(["HEAD", "OPTIONS"]);
+  for (const file of readdirSync(appDir, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith("route.ts")) continue;
+    const source = readFileSync(join(appDir, file), "utf8");
+    for (const match of source.matchAll(
+      /export (?:async )?(?:const|function) (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g,
+    )) {
+      methods.add(match[1] as string);
+    }
+  }
+  return [...methods].sort();
+}
+
+/** The request after the hasher: forwarded (with the hash it signs, if any) or answered at the edge. */
+async function atTheEdge(request: Partial<CloudFrontRequest>) {
+  const result = await handler(originRequest(structuredClone(request)));
+  if ("status" in result) return { answered: result as CloudFrontResultResponse };
+  const forwarded = result as CloudFrontRequest;
+  return { hash: forwarded.headers["x-amz-content-sha256"]?.[0]?.value };
+}
+
+describe("every method the app serves gets a correct body hash, or needs none", () => {
+  const json = JSON.stringify({ reason: "testing" });
+  const encoded = body(Buffer.from(json).toString("base64"), "base64");
+  const contentLength = { "content-length": [{ key: "Content-Length", value: String(json.length) }] };
+
+  it("knows a rule for each of them, and the app serves all seven CloudFront forwards", () => {
+    const served = methodsTheAppServes();
+    expect(served).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+    for (const method of served) expect(BODY_RULES[method], method).toBeDefined();
+  });
+
+  it.each(["POST", "PUT", "PATCH"])(
+    "%s: the body's hash, and the empty hash with no body",
+    async (method) => {
+      expect(await atTheEdge({ method, body: encoded, headers: contentLength })).toEqual({
+        hash: sha256(json),
+      });
+      expect(await atTheEdge({ method, body: body("", "base64") })).toEqual({ hash: EMPTY_HASH });
+      expect(await atTheEdge({ method })).toEqual({ hash: EMPTY_HASH });
+    },
+  );
+
+  it.each(["DELETE", "OPTIONS"])(
+    "%s: the body's hash when Lambda@Edge exposes one, else none",
+    async (method) => {
+      expect(await atTheEdge({ method, body: encoded, headers: contentLength })).toEqual({
+        hash: sha256(json),
+      });
+      expect(await atTheEdge({ method })).toEqual({ hash: undefined });
+      expect(await atTheEdge({ method, body: body("", "base64") })).toEqual({ hash: undefined });
+    },
+  );
+
+  it.each(["DELETE", "OPTIONS"])(
+    "%s: a body the request declares but Lambda@Edge did not expose is refused, never signed wrong",
+    async (method) => {
+      const { answered } = await atTheEdge({ method, headers: contentLength });
+      expect(answered?.status).toBe("400");
+      expect(JSON.parse(answered?.body ?? "")).toEqual({
+        error: {
+          code: "bad_request",
+          message: `A ${method} request cannot carry a body through this site; send it without one.`,
+        },
+      });
+      const chunked = { "transfer-encoding": [{ key: "Transfer-Encoding", value: "chunked" }] };
+      expect((await atTheEdge({ method, headers: chunked })).answered?.status).toBe("400");
+    },
+  );
+
+  it.each(["GET", "HEAD"])(
+    "%s: none, since CloudFront refuses a GET with a body before the edge",
+    async (method) => {
+      expect(await atTheEdge({ method })).toEqual({ hash: undefined });
+      expect(await atTheEdge({ method, headers: contentLength })).toEqual({ hash: undefined });
+    },
+  );
 
   it("uses no environment variables, which Lambda@Edge does not allow", async () => {
     const source = await import("node:fs").then((fs) =>
       fs.readFileSync(new URL("./hasher.ts", import.meta.url), "utf8"),
     );
     expect(source).not.toMatch(/process\.env/);
-    expect([...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1])).toEqual([
+    expect([...source.matchAll(/^import [^;]*? from "([^"]+)";$/gm)].map((m) => m[1])).toEqual([
       "node:crypto",
       "aws-lambda",
     ]);
