@@ -1,7 +1,8 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 // `npx sst deploy --stage prod` builds the image and creates the whole stack (README: "Deploy").
-// `npx sst dev` runs `next dev` on this machine against a real runs table, and nothing else.
+// `npx sst dev` runs `next dev` on this machine against a real runs table, and nothing else; it
+// refuses a stage that was deployed, which it would otherwise tear down (infra/dev-guard.ts).
 // Resources with logic live in infra/, as plain modules that take the Pulumi SDKs as parameters.
 
 export default $config({
@@ -22,7 +23,14 @@ export default $config({
     const { settingsFromEnv } = await import("./infra/settings");
     const { createRunsTable } = await import("./infra/runs-table");
     const settings = settingsFromEnv(process.env);
-    const table = createRunsTable(aws, "Stepstream");
+    const identity = { app: $app.name, stage: $app.stage };
+
+    if ($dev) {
+      // `sst dev` on a deployed stage would delete everything but the table: refused, clearly.
+      const { refuseDevOnDeployedStage } = await import("./infra/dev-guard");
+      await refuseDevOnDeployedStage(aws, identity);
+    }
+    const table = createRunsTable(aws, "Stepstream", identity);
 
     if ($dev) {
       new sst.x.DevCommand("Web", {
@@ -33,10 +41,16 @@ export default $config({
     }
 
     const { createStack } = await import("./infra/stack");
-    const { cdn, app } = createStack(
+    const { cdn, app, edge } = createStack(
       { aws, pulumi: $util, dockerbuild },
-      { name: "Stepstream", projectRoot: $cli.paths.root, settings, table },
+      { name: "Stepstream", identity, projectRoot: $cli.paths.root, settings, table },
     );
-    return { url: cdn.url, functionUrl: app.url.functionUrl, runsTable: table.name };
+    // The edge hasher outlives `sst remove` (README: "Teardown"); its name says what to delete later.
+    return {
+      url: cdn.url,
+      functionUrl: app.url.functionUrl,
+      runsTable: table.name,
+      edgeHasher: edge.hasher.name,
+    };
   },
 });

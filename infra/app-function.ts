@@ -1,6 +1,8 @@
 import type * as Aws from "@pulumi/aws";
 import { appPolicyDocument, trustPolicy } from "./app-policy.ts";
 import type { InfraDeps, Output } from "./deps.ts";
+import { deployedAppTags } from "./dev-guard.ts";
+import { KEEP_NAME, physicalName, type StackIdentity } from "./naming.ts";
 import type { StackSettings } from "./settings.ts";
 
 /**
@@ -10,12 +12,23 @@ import type { StackSettings } from "./settings.ts";
  */
 export function createAppImage(
   { aws, pulumi, dockerbuild }: InfraDeps,
-  options: { name: string; contextDir: string; architecture: StackSettings["architecture"] },
+  options: {
+    name: string;
+    identity: StackIdentity;
+    contextDir: string;
+    architecture: StackSettings["architecture"];
+  },
 ): { repository: Aws.ecr.Repository; imageUri: Output<string> } {
-  const repository = new aws.ecr.Repository(`${options.name}Repository`, {
-    forceDelete: true,
-    imageScanningConfiguration: { scanOnPush: true },
-  });
+  const repository = new aws.ecr.Repository(
+    `${options.name}Repository`,
+    {
+      // ECR names are lowercase; the provider's own `<logical name>-<hex>` would be refused.
+      name: physicalName(options.identity, "ecrRepository", "app"),
+      forceDelete: true,
+      imageScanningConfiguration: { scanOnPush: true },
+    },
+    KEEP_NAME,
+  );
   new aws.ecr.LifecyclePolicy(`${options.name}RepositoryLifecycle`, {
     repository: repository.name,
     policy: JSON.stringify({
@@ -66,29 +79,56 @@ export interface AppFunction {
 /** The image Lambda behind Lambda Web Adapter, its least-privilege role, and its IAM-only streaming URL. */
 export function createAppFunction(
   { aws, pulumi }: InfraDeps,
-  options: { name: string; imageUri: Output<string>; table: Aws.dynamodb.Table; settings: StackSettings },
+  options: {
+    name: string;
+    identity: StackIdentity;
+    imageUri: Output<string>;
+    table: Aws.dynamodb.Table;
+    settings: StackSettings;
+  },
 ): AppFunction {
-  const { name, settings, table } = options;
-  const logGroup = new aws.cloudwatch.LogGroup(`${name}Logs`, { retentionInDays: settings.logRetentionDays });
-  const role = new aws.iam.Role(`${name}Role`, { assumeRolePolicy: trustPolicy("lambda.amazonaws.com") });
+  const { name, identity, settings, table } = options;
+  const functionName = physicalName(identity, "lambdaFunction", "App");
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}Logs`,
+    // Lambda's own convention, so the logs sit where the console looks for them.
+    { name: `/aws/lambda/${functionName}`, retentionInDays: settings.logRetentionDays },
+    KEEP_NAME,
+  );
+  const role = new aws.iam.Role(
+    `${name}Role`,
+    {
+      name: physicalName(identity, "iamRole", "AppRole"),
+      assumeRolePolicy: trustPolicy("lambda.amazonaws.com"),
+    },
+    KEEP_NAME,
+  );
   const accountId = aws.getCallerIdentityOutput().accountId;
-  const policy = new aws.iam.RolePolicy(`${name}Policy`, {
-    role: role.id,
-    policy: pulumi.all([logGroup.arn, table.arn, accountId]).apply(([logGroupArn, tableArn, account]) =>
-      JSON.stringify(
-        appPolicyDocument({
-          logGroupArn,
-          tableArn,
-          modelId: settings.modelId,
-          region: settings.region,
-          accountId: account,
-        }),
+  const policy = new aws.iam.RolePolicy(
+    `${name}Policy`,
+    {
+      name: physicalName(identity, "iamRolePolicy", "AppPolicy"),
+      role: role.id,
+      policy: pulumi.all([logGroup.arn, table.arn, accountId]).apply(([logGroupArn, tableArn, account]) =>
+        JSON.stringify(
+          appPolicyDocument({
+            logGroupArn,
+            tableArn,
+            modelId: settings.modelId,
+            region: settings.region,
+            accountId: account,
+          }),
+        ),
       ),
-    ),
-  });
+    },
+    KEEP_NAME,
+  );
   const fn = new aws.lambda.Function(
     `${name}Function`,
     {
+      name: functionName,
+      // How `sst dev` knows this stage is deployed (infra/dev-guard.ts).
+      tags: deployedAppTags(identity),
       packageType: "Image",
       imageUri: options.imageUri,
       role: role.arn,
@@ -111,7 +151,7 @@ export function createAppFunction(
         },
       },
     },
-    { dependsOn: [policy] },
+    { dependsOn: [policy], ...KEEP_NAME },
   );
   const url = new aws.lambda.FunctionUrl(`${name}Url`, {
     functionName: fn.name,

@@ -1,5 +1,6 @@
 import type * as Aws from "@pulumi/aws";
 import type { InfraDeps, Output } from "./deps.ts";
+import { KEEP_NAME, physicalName, type StackIdentity } from "./naming.ts";
 import type { StackSettings } from "./settings.ts";
 
 /** CloudFront's managed policies (their ids are fixed and the same in every account). */
@@ -34,6 +35,7 @@ export function createCdn(
   { aws, pulumi }: InfraDeps,
   options: {
     name: string;
+    identity: StackIdentity;
     fn: Aws.lambda.Function;
     functionUrl: Output<string>;
     originalHostArn: Output<string>;
@@ -42,12 +44,17 @@ export function createCdn(
   },
 ): Cdn {
   const { name, settings } = options;
-  const originAccessControl = new aws.cloudfront.OriginAccessControl(`${name}Oac`, {
-    description: "Signs CloudFront's requests to the app's Function URL",
-    originAccessControlOriginType: "lambda",
-    signingBehavior: "always",
-    signingProtocol: "sigv4",
-  });
+  const originAccessControl = new aws.cloudfront.OriginAccessControl(
+    `${name}Oac`,
+    {
+      name: physicalName(options.identity, "originAccessControl", "Oac"),
+      description: "Signs CloudFront's requests to the app's Function URL",
+      originAccessControlOriginType: "lambda",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    },
+    KEEP_NAME,
+  );
   const viewerRequest = [{ eventType: "viewer-request", functionArn: options.originalHostArn }];
   const distribution = new aws.cloudfront.Distribution(`${name}Cdn`, {
     enabled: true,

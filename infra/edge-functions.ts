@@ -2,6 +2,7 @@ import type * as Aws from "@pulumi/aws";
 import ts from "typescript";
 import { trustPolicy } from "./app-policy.ts";
 import type { InfraDeps } from "./deps.ts";
+import { KEEP_NAME, physicalName, type StackIdentity } from "./naming.ts";
 
 /**
  * The edge hasher as Lambda runs it: `edge/hasher.ts` compiled to one ES module. It imports only
@@ -35,26 +36,47 @@ export interface EdgeFunctions {
  * The CloudFront Function that copies Host into X-Original-Host, and the Lambda@Edge edge hasher.
  * Lambda@Edge functions must live in us-east-1 (hence the provider), be published versions, run
  * on x86_64 with no environment, and trust edgelambda.amazonaws.com as well as Lambda.
+ *
+ * The hasher is retained on delete: AWS refuses to delete a Lambda@Edge function until CloudFront
+ * has removed its replicas, which happens only some time (up to hours) after the distribution is
+ * gone, so deleting it with the stack would fail `sst remove`. It is left behind, unused, under
+ * its stack-named name (README: "Teardown").
  */
 export function createEdgeFunctions(
   { aws, pulumi }: InfraDeps,
-  options: { name: string; usEast1: Aws.Provider; hasherSource: string; originalHostSource: string },
+  options: {
+    name: string;
+    identity: StackIdentity;
+    usEast1: Aws.Provider;
+    hasherSource: string;
+    originalHostSource: string;
+  },
 ): EdgeFunctions {
-  const { name, usEast1 } = options;
-  const originalHost = new aws.cloudfront.Function(`${name}OriginalHost`, {
-    runtime: "cloudfront-js-2.0",
-    comment: "Copies Host into X-Original-Host, overwriting any client value",
-    code: options.originalHostSource,
-    publish: true,
-  });
+  const { name, identity, usEast1 } = options;
+  const originalHost = new aws.cloudfront.Function(
+    `${name}OriginalHost`,
+    {
+      name: physicalName(identity, "cloudfrontFunction", "OriginalHost"),
+      runtime: "cloudfront-js-2.0",
+      comment: "Copies Host into X-Original-Host, overwriting any client value",
+      code: options.originalHostSource,
+      publish: true,
+    },
+    KEEP_NAME,
+  );
+  const hasherName = physicalName(identity, "lambdaFunction", "EdgeHasher");
   const role = new aws.iam.Role(
     `${name}EdgeHasherRole`,
-    { assumeRolePolicy: trustPolicy("lambda.amazonaws.com", "edgelambda.amazonaws.com") },
-    { provider: usEast1 },
+    {
+      name: physicalName(identity, "iamRole", "EdgeHasherRole"),
+      assumeRolePolicy: trustPolicy("lambda.amazonaws.com", "edgelambda.amazonaws.com"),
+    },
+    { provider: usEast1, ...KEEP_NAME },
   );
   new aws.iam.RolePolicy(
     `${name}EdgeHasherLogs`,
     {
+      name: physicalName(identity, "iamRolePolicy", "EdgeHasherLogs"),
       role: role.id,
       // Lambda@Edge logs in the region of each edge location, to /aws/lambda/us-east-1.<name>.
       policy: JSON.stringify({
@@ -63,16 +85,17 @@ export function createEdgeFunctions(
           {
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: ["arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.*"],
+            Resource: [`arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.${hasherName}:*`],
           },
         ],
       }),
     },
-    { provider: usEast1 },
+    { provider: usEast1, ...KEEP_NAME },
   );
   const hasher = new aws.lambda.Function(
     `${name}EdgeHasher`,
     {
+      name: hasherName,
       runtime: "nodejs24.x",
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({
@@ -84,7 +107,7 @@ export function createEdgeFunctions(
       memorySize: 128,
       timeout: 5,
     },
-    { provider: usEast1 },
+    { provider: usEast1, retainOnDelete: true, ...KEEP_NAME },
   );
   return { originalHost, hasher };
 }

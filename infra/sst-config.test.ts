@@ -19,6 +19,7 @@ Object.assign(globals, {
   dockerbuild,
   $util: pulumi,
   $cli: { paths: { root: projectRoot } },
+  $app: { name: "stepstream", stage: "alice" },
   sst: {
     x: {
       DevCommand: class {
@@ -98,5 +99,23 @@ describe("sst.config.ts", () => {
       expect(types).toContain(type);
     }
     expect(devCommands).toHaveLength(1);
+    expect(await resolved(outputs.edgeHasher as pulumi.Output<string>)).toMatch(/^stepstream-alice-EdgeHasher-/);
+  });
+
+  it("refuses `sst dev` on the stage it just deployed, before creating anything", async () => {
+    globals.$dev = true;
+    const before = resources.length;
+    await expect(config.run()).rejects.toThrow(
+      /Stage "alice" is deployed \(arn:aws:lambda:.*\): `sst dev` there would delete .*npx sst dev --stage <your-name>/,
+    );
+    expect(resources.length).toBe(before);
+    expect(devCommands).toHaveLength(1);
+  });
+
+  it("refuses `sst dev` on a protected stage outright", async () => {
+    globals.$dev = true;
+    globals.$app = { name: "stepstream", stage: "prod" };
+    await expect(config.run()).rejects.toThrow(/would replace the deployed "prod" stack/);
+    globals.$app = { name: "stepstream", stage: "alice" };
   });
 });

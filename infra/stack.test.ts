@@ -18,6 +18,8 @@ import {
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const settings: StackSettings = { ...defaultSettings, priceClass: "PriceClass_200" };
+/** The longest stage the stack supports, in every character SST accepts in one. */
+const identity = { app: "stepstream", stage: "Feature-ABC-1234-checkout-v2-with-a-long" };
 const resources = installPulumiMocks();
 let stack: ReturnType<typeof createStack>;
 
@@ -35,7 +37,7 @@ const statementsOf = (policy: RecordedResource) =>
 const LAMBDA = "aws:lambda/function:Function";
 
 beforeAll(async () => {
-  stack = createStack({ aws, pulumi, dockerbuild }, { name: "Stepstream", projectRoot, settings });
+  stack = createStack({ aws, pulumi, dockerbuild }, { name: "Stepstream", identity, projectRoot, settings });
   await resolved(stack.cdn.url);
   await settle();
 });

@@ -14,15 +14,58 @@ export interface RecordedResource {
   state: Record<string, unknown>;
 }
 
+/**
+ * How the AWS provider names a resource given no name (pulumi-aws provider/autonaming.go and
+ * resource_overrides.go, through the bridge's AutoName): the property it fills, and the longest
+ * name it will make. The name is `<logical name>-<7 random lowercase hex characters>`; a logical
+ * name too long for that is an error at preview, never truncated, and nothing is lowercased.
+ */
+export const PROVIDER_AUTONAMING: Record<string, { property: string; maxLength: number }> = {
+  "aws:ecr/repository:Repository": { property: "name", maxLength: 255 },
+  "aws:iam/role:Role": { property: "name", maxLength: 64 },
+  "aws:iam/rolePolicy:RolePolicy": { property: "name", maxLength: 255 },
+  "aws:lambda/function:Function": { property: "name", maxLength: 64 },
+  "aws:lambda/permission:Permission": { property: "statementId", maxLength: 100 },
+  "aws:cloudfront/function:Function": { property: "name", maxLength: 255 },
+  "aws:cloudfront/originAccessControl:OriginAccessControl": { property: "name", maxLength: 255 },
+  "aws:dynamodb/table:Table": { property: "name", maxLength: 255 },
+  "aws:cloudwatch/logGroup:LogGroup": { property: "name", maxLength: 255 },
+};
+
+function randomHex(length: number): string {
+  return Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+}
+
+/** The physical name the provider would use: the one given, or its own `<logical>-<hex>`. */
+export function providerName(
+  type: string,
+  logicalName: string,
+  inputs: Record<string, unknown>,
+): string | undefined {
+  const autonaming = PROVIDER_AUTONAMING[type];
+  if (!autonaming) return undefined;
+  const given = inputs[autonaming.property];
+  if (typeof given === "string") return given;
+  const prefix = `${logicalName}-`;
+  if (prefix.length + 7 > autonaming.maxLength) {
+    throw new Error(
+      `could not make instance of '${type}': name '${prefix}' plus 7 random chars is longer than maximum length ${autonaming.maxLength}`,
+    );
+  }
+  return `${prefix}${randomHex(7)}`;
+}
+
 /** What AWS would compute for a resource of this type: the outputs the stack reads back. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-  const arn = `arn:aws:mock:us-east-1:${ACCOUNT}:${name}`;
+  const physical = providerName(type, name, inputs);
+  const named = physical === undefined ? {} : { [PROVIDER_AUTONAMING[type]?.property ?? "name"]: physical };
+  const arn = `arn:aws:mock:us-east-1:${ACCOUNT}:${physical ?? name}`;
   switch (type) {
     case "aws:lambda/function:Function":
       return {
-        name,
-        arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`,
-        qualifiedArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}:1`,
+        ...named,
+        arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${physical}`,
+        qualifiedArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${physical}:1`,
         version: "1",
       };
     case "aws:lambda/functionUrl:FunctionUrl":
@@ -33,19 +76,16 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         domainName: DISTRIBUTION_DOMAIN,
       };
     case "aws:cloudfront/function:Function":
-      return { arn: `arn:aws:cloudfront::${ACCOUNT}:function/${name}` };
+      return { ...named, arn: `arn:aws:cloudfront::${ACCOUNT}:function/${physical}` };
     case "aws:dynamodb/table:Table":
-      return { name: `${name}-table`, arn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${name}-table` };
+      return { ...named, arn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${physical}` };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return {
-        name: `/aws/lambda/${name}`,
-        arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${name}`,
-      };
+      return { ...named, arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${physical}` };
     case "aws:ecr/repository:Repository":
       return {
-        name: name.toLowerCase(),
+        ...named,
         registryId: ACCOUNT,
-        repositoryUrl: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name.toLowerCase()}`,
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${physical}`,
       };
     case "docker-build:index:Image": {
       const tags = inputs.tags as string[] | undefined;
@@ -53,7 +93,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { digest, ref: `${tags?.[0]?.split(":")[0]}@${digest}` };
     }
     default:
-      return { arn };
+      return { ...named, arn };
   }
 }
 
@@ -63,6 +103,24 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
  */
 export function installPulumiMocks(): RecordedResource[] {
   const resources: RecordedResource[] = [];
+  /** The Resource Groups Tagging API over what this program created: Lambda functions by tag. */
+  const taggedResources = (inputs: Record<string, unknown>) => {
+    const filters = (inputs.tagFilters ?? []) as { key: string; values?: string[] }[];
+    const types = (inputs.resourceTypeFilters ?? []) as string[];
+    return resources
+      .filter(
+        (r) =>
+          r.type === "aws:lambda/function:Function" &&
+          (types.length === 0 || types.includes("lambda:function")),
+      )
+      .filter((r) => {
+        const tags = (r.inputs.tags ?? {}) as Record<string, string>;
+        return filters.every(
+          (f) => f.key in tags && (!f.values?.length || f.values.includes(tags[f.key] ?? "")),
+        );
+      })
+      .map((r) => ({ resourceArn: r.state.arn, tags: r.inputs.tags }));
+  };
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -86,6 +144,8 @@ export function installPulumiMocks(): RecordedResource[] {
               arn: `arn:aws:iam::${ACCOUNT}:user/deployer`,
               userId: "AIDAEXAMPLE",
             };
+          case "aws:resourcegroupstaggingapi/getResources:getResources":
+            return { id: "us-east-1", resourceTagMappingLists: taggedResources(args.inputs) };
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return {
               userName: "AWS",
