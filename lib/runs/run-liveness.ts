@@ -105,8 +105,12 @@ export function storeSource(
         };
         return { entries: [{ seq: afterSeq + 1, json: JSON.stringify(damaged) }], ended: true };
       }
-      // Ended, and the reader already has everything up to its terminal.
-      if (lookup.run.status !== "running") return { entries: [], ended: true };
+      if (lookup.run.status !== "running") {
+        // The run may have stored its last events and ended between the read above and this
+        // lookup: read once more, so the reader gets them and its terminal, not an empty end.
+        const last = await store.readEvents(runId, afterSeq, 500);
+        return { entries: last, ended: last.length === 0 || isTerminalJson(last.at(-1)?.json ?? "") };
+      }
       await interruptIfStale(store, lookup.run, options.livenessTimeoutMs);
       return { entries: [], ended: false };
     },
