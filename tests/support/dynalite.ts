@@ -2,19 +2,28 @@ import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { RUNS_TABLE_SCHEMA } from "@/lib/runs/store/dynamo-table";
+import { type Refusal, startStrictProxy } from "./strict-dynamo";
 
 export interface LocalDynamo {
   endpoint: string;
+  /** Requests the strict layer refused as DynamoDB would (always empty without it). */
+  refusals: Refusal[];
   client: () => DynamoDBClient;
   createRunsTable: (name: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
-/** dynalite (a real implementation of the DynamoDB API, in memory) on a loopback port. */
-export async function startDynalite(): Promise<LocalDynamo> {
+/**
+ * dynalite (a real implementation of the DynamoDB API, in memory) on a loopback port. With
+ * `strict` (the default) clients talk to it through the strict layer, which refuses what the real
+ * DynamoDB refuses and dynalite does not (tests/support/dynamo-rules.ts).
+ */
+export async function startDynalite({ strict = true }: { strict?: boolean } = {}): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const direct = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const proxy = strict ? await startStrictProxy(direct) : undefined;
+  const endpoint = proxy?.endpoint ?? direct;
   const client = () =>
     new DynamoDBClient({
       endpoint,
@@ -23,6 +32,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
     });
   return {
     endpoint,
+    refusals: proxy?.refusals ?? [],
     client,
     createRunsTable: async (name) => {
       const admin = client();
@@ -58,6 +68,9 @@ export async function startDynalite(): Promise<LocalDynamo> {
         .catch(() => undefined); // dynalite does not implement TTL; real DynamoDB does.
       admin.destroy();
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await proxy?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

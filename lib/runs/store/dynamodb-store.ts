@@ -234,17 +234,20 @@ export class DynamoRunStore implements RunStore {
   }
 
   async getSteps(runId: string): Promise<StoredStep[]> {
-    const items = await this.#query(runId, "STEP#", "STEP#~");
+    const items = await this.#query(runId, ["STEP#", "STEP#~"]);
     return items.flatMap((item) => {
       const parsed = storedStepSchema.safeParse(parseJson(item.data?.S));
       return parsed.success ? [parsed.data] : [];
     });
   }
 
+  /**
+   * A run's items whose sort key lies between `range` (inclusive), or all of them without one.
+   * Bounds are never empty strings: DynamoDB refuses an empty key value, in a key condition too.
+   */
   async #query(
     runId: string,
-    from: string,
-    to: string,
+    range: [from: string, to: string] | undefined,
     options: { limit?: number; newestFirst?: boolean } = {},
   ): Promise<Record<string, AttributeValue>[]> {
     const items: Record<string, AttributeValue>[] = [];
@@ -253,8 +256,10 @@ export class DynamoRunStore implements RunStore {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: { ":pk": pk(runId), ":from": str(from), ":to": str(to) },
+          KeyConditionExpression: range ? "pk = :pk AND sk BETWEEN :from AND :to" : "pk = :pk",
+          ExpressionAttributeValues: range
+            ? { ":pk": pk(runId), ":from": str(range[0]), ":to": str(range[1]) }
+            : { ":pk": pk(runId) },
           ConsistentRead: true,
           ScanIndexForward: !options.newestFirst,
           ExclusiveStartKey: startKey,
@@ -278,11 +283,11 @@ export class DynamoRunStore implements RunStore {
   async readEvents(runId: string, afterSeq: number, limit = 1000): Promise<StoredEvent[]> {
     // Batches are keyed by their first seq: the batch holding afterSeq + 1 is the last one that
     // starts at or before it; every later batch follows.
-    const [holding] = await this.#query(runId, "EVT#", `EVT#${padSeq(afterSeq + 1)}`, {
+    const [holding] = await this.#query(runId, ["EVT#", `EVT#${padSeq(afterSeq + 1)}`], {
       limit: 1,
       newestFirst: true,
     });
-    const later = await this.#query(runId, `EVT#${padSeq(afterSeq + 2)}`, "EVT#~");
+    const later = await this.#query(runId, [`EVT#${padSeq(afterSeq + 2)}`, "EVT#~"]);
     const events: StoredEvent[] = [];
     for (const item of [holding, ...later]) {
       for (const event of this.#eventsOf(item)) {
@@ -365,7 +370,7 @@ export class DynamoRunStore implements RunStore {
     const lookup = item ? this.#entry(item, runId) : undefined;
     if (lookup?.kind !== "found" || item?.status?.S !== "running") return false;
     if (Number(item.heartbeatAt?.N ?? 0) >= options.staleBefore) return false;
-    const [lastItem] = await this.#query(runId, "EVT#", "EVT#~", { limit: 1, newestFirst: true });
+    const [lastItem] = await this.#query(runId, ["EVT#", "EVT#~"], { limit: 1, newestFirst: true });
     const storedEnd = this.#eventsOf(lastItem).at(-1)?.seq ?? 0;
     const lastSeq = options.events.at(-1)?.seq ?? 0;
     if (storedEnd !== options.expectedLastSeq || options.events[0]?.seq !== storedEnd + 1) return false;
@@ -405,7 +410,7 @@ export class DynamoRunStore implements RunStore {
     const item = await this.#getRunItem(runId);
     if (!item) return "missing";
     if (item.status?.S === "running") return "running";
-    const keys = (await this.#query(runId, "", "~")).map((found) => ({
+    const keys = (await this.#query(runId, undefined)).map((found) => ({
       pk: found.pk as AttributeValue,
       sk: found.sk as AttributeValue,
     }));
