@@ -99,7 +99,9 @@ describe("sst.config.ts", () => {
       expect(types).toContain(type);
     }
     expect(devCommands).toHaveLength(1);
-    expect(await resolved(outputs.edgeHasher as pulumi.Output<string>)).toMatch(/^stepstream-alice-EdgeHasher-/);
+    expect(await resolved(outputs.edgeHasher as pulumi.Output<string>)).toMatch(
+      /^stepstream-alice-EdgeHasher-/,
+    );
   });
 
   it("refuses `sst dev` on the stage it just deployed, before creating anything", async () => {

@@ -89,7 +89,9 @@ function builderEnvironment(): NodeJS.ProcessEnv {
       ([name]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(name),
     ),
   );
-  return { ...env, PATH: [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":") } as NodeJS.ProcessEnv;
+  const path = [dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(":");
+  // No NODE_ENV, as in the node image: `npm ci` must install the devDependencies the build needs.
+  return { ...env, PATH: path } as unknown as NodeJS.ProcessEnv;
 }
 
 export interface BuilderResult {

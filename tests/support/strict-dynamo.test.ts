@@ -1,6 +1,5 @@
 import {
   BatchWriteItemCommand,
-  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
