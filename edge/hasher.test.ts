@@ -149,6 +149,7 @@ function methodsTheAppServes(): string[] {
 /** The request after the hasher: forwarded (with the hash it signs, if any) or answered at the edge. */
 async function atTheEdge(request: Partial<CloudFrontRequest>) {
   const result = await handler(originRequest(structuredClone(request)));
+  if (!result) throw new Error("The hasher returned nothing");
   if ("status" in result) return { answered: result as CloudFrontResultResponse };
   const forwarded = result as CloudFrontRequest;
   return { hash: forwarded.headers["x-amz-content-sha256"]?.[0]?.value };
