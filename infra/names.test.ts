@@ -7,20 +7,12 @@ import { NAME_SHAPES, type NameKind, physicalName } from "./naming";
 import { defaultSettings } from "./settings";
 import { createStack } from "./stack";
 import { AWS_NAME_RULES, nameProblem, UNNAMED_TYPES } from "./testing/aws-name-rules";
-import { installPulumiMocks, providerName, resolved } from "./testing/pulumi-mocks";
+import { installPulumiMocks, providerName, resolved, settle } from "./testing/pulumi-mocks";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const resources = installPulumiMocks();
 /** 40 characters, upper and lower case, digits and hyphens: all SST allows in a stage name. */
 const LONG_STAGE = "Feature-ABC-1234-checkout-v2-with-a-long";
-
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 beforeAll(async () => {
   const stack = createStack(
@@ -33,7 +25,7 @@ beforeAll(async () => {
     },
   );
   await resolved(stack.cdn.url);
-  await settle();
+  await settle(resources);
 });
 
 describe("every physical name in the stack, for a 40-character stage", () => {

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installPulumiMocks, resolved } from "./testing/pulumi-mocks";
+import { installPulumiMocks, resolved, settle } from "./testing/pulumi-mocks";
 
 /**
  * Runs sst.config.ts itself, with the globals SST would provide (`$config`, `$dev`, `aws`,
@@ -37,14 +37,6 @@ interface SstConfig {
 }
 let config: SstConfig;
 
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 beforeAll(async () => {
   // Imported by path so the app's type check does not pull in SST's platform sources; the config
   // is type-checked against them by `npm run typecheck` (scripts/typecheck-sst.mjs).
@@ -68,7 +60,7 @@ describe("sst.config.ts", () => {
   it("under `sst dev`: runs next dev with the runs table, and builds no image, Lambda or CloudFront", async () => {
     globals.$dev = true;
     const outputs = await config.run();
-    await settle();
+    await settle(resources);
     expect(resources.map((r) => r.type)).toEqual(["aws:dynamodb/table:Table"]);
     expect(devCommands).toHaveLength(1);
     const [web] = devCommands;
@@ -84,7 +76,7 @@ describe("sst.config.ts", () => {
     resources.length = 0;
     const outputs = await config.run();
     expect(await resolved(outputs.url as pulumi.Output<string>)).toMatch(/^https:\/\/d\w+\.cloudfront\.net$/);
-    await settle();
+    await settle(resources);
     const types = new Set(resources.map((r) => r.type));
     for (const type of [
       "docker-build:index:Image",

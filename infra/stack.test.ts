@@ -14,6 +14,7 @@ import {
   only,
   type RecordedResource,
   resolved,
+  settle,
 } from "./testing/pulumi-mocks";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -23,15 +24,6 @@ const identity = { app: "stepstream", stage: "Feature-ABC-1234-checkout-v2-with-
 const resources = installPulumiMocks();
 let stack: ReturnType<typeof createStack>;
 
-/** Waits until the program has registered everything (registration is asynchronous). */
-async function settle(): Promise<void> {
-  let count = -1;
-  while (count !== resources.length) {
-    count = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 const statementsOf = (policy: RecordedResource) =>
   (JSON.parse(policy.inputs.policy as string) as { Statement: PolicyStatement[] }).Statement;
 const LAMBDA = "aws:lambda/function:Function";
@@ -39,7 +31,7 @@ const LAMBDA = "aws:lambda/function:Function";
 beforeAll(async () => {
   stack = createStack({ aws, pulumi, dockerbuild }, { name: "Stepstream", identity, projectRoot, settings });
   await resolved(stack.cdn.url);
-  await settle();
+  await settle(resources);
 });
 
 describe("the app function", () => {

@@ -165,6 +165,15 @@ export function installPulumiMocks(): RecordedResource[] {
   return resources;
 }
 
+/** Waits until the program has registered everything (registration is asynchronous). */
+export async function settle(resources: RecordedResource[]): Promise<void> {
+  let count = -1;
+  while (count !== resources.length) {
+    count = resources.length;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Resolves an output's value (under mocks every output resolves). */
 export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));

@@ -103,6 +103,16 @@ function resolve(path: string, workdir: string): string {
   return `/${parts.join("/")}`;
 }
 
+/** ARG, WORKDIR and ENV, which every stage reads the same way; false for any other instruction. */
+function applyStageSetting(
+  plan: { workdir: string; env: Record<string, string> },
+  { keyword, args, line }: Instruction,
+): boolean {
+  if (keyword === "WORKDIR") plan.workdir = resolve(args, plan.workdir);
+  else if (keyword === "ENV") for (const [name, value] of parseEnv(args, line)) plan.env[name] = value;
+  return keyword === "ARG" || keyword === "WORKDIR" || keyword === "ENV";
+}
+
 /** The runner (last) stage as a plan; throws on any instruction the smoke test cannot replay. */
 export function readRunnerPlan(text: string): RunnerPlan {
   const { stages } = parseDockerfile(text);
@@ -123,16 +133,10 @@ export function readRunnerPlan(text: string): RunnerPlan {
     exposedPort: undefined,
     command: [],
   };
-  for (const { keyword, args, line } of runner.instructions) {
+  for (const instruction of runner.instructions) {
+    if (applyStageSetting(plan, instruction)) continue;
+    const { keyword, args, line } = instruction;
     switch (keyword) {
-      case "ARG":
-        break;
-      case "WORKDIR":
-        plan.workdir = resolve(args, plan.workdir);
-        break;
-      case "ENV":
-        for (const [name, value] of parseEnv(args, line)) plan.env[name] = value;
-        break;
       case "COPY": {
         const copy = /^--from=(\S+)\s+(?:--chown=\S+\s+)?(\S+)\s+(\S+)$/.exec(args);
         if (!copy?.[1] || !copy[2] || !copy[3]) {
@@ -214,16 +218,10 @@ export function readBuilderPlan(text: string): BuilderPlan {
   const builder = parseDockerfile(text).stages[0];
   if (!builder) throw new Error("The Dockerfile has no stage");
   const plan: BuilderPlan = { workdir: "/", env: {}, steps: [] };
-  for (const { keyword, args, line } of builder.instructions) {
+  for (const instruction of builder.instructions) {
+    if (applyStageSetting(plan, instruction)) continue;
+    const { keyword, args, line } = instruction;
     switch (keyword) {
-      case "ARG":
-        break;
-      case "WORKDIR":
-        plan.workdir = resolve(args, plan.workdir);
-        break;
-      case "ENV":
-        for (const [name, value] of parseEnv(args, line)) plan.env[name] = value;
-        break;
       case "COPY": {
         const parts = args
           .split(/\s+/)

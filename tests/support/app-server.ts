@@ -22,18 +22,36 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   if (!existsSync(serverScript))
     throw new Error("No standalone build: run `npm run build` before the server tests.");
   const port = await freePort();
-  let output = "";
-  const child = spawn(process.execPath, [serverScript], {
+  return startServerProcess([serverScript], {
+    port,
     env: {
-      PATH: process.env.PATH ?? "",
       NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       NEXT_MANUAL_SIG_HANDLE: "true",
       // Each server gets its own run store unless a test shares one between servers.
       RUNS_DB_PATH: join(mkdtempSync(join(tmpdir(), "stepstream-runs-")), "runs.db"),
       ...env,
+    },
+  });
+}
+
+/**
+ * Runs `node <args>` on a loopback port, keeps what it prints, and resolves once its health check
+ * answers; `stop` sends SIGTERM and waits for the exit.
+ */
+export async function startServerProcess(
+  args: string[],
+  options: { port: number; env: Record<string, string>; cwd?: string; healthTimeoutMs?: number },
+): Promise<AppServer> {
+  let output = "";
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -43,8 +61,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   child.stderr?.on("data", (data) => {
     output += data;
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
+  const url = `http://127.0.0.1:${options.port}`;
+  await waitForHealth(url, child, () => output, options.healthTimeoutMs);
   return {
     url,
     process: child,

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AppServer, freePort, waitForHealth } from "./app-server.ts";
+import { type AppServer, freePort, startServerProcess } from "./app-server.ts";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -16,37 +15,16 @@ const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
  */
 export async function startDevServer(env: Record<string, string> = {}): Promise<AppServer> {
   const port = await freePort();
-  let output = "";
-  const child = spawn(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"], {
+  return startServerProcess([nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"], {
+    port,
     cwd: projectRoot,
     env: {
-      PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
       NODE_ENV: "development",
-      NEXT_TELEMETRY_DISABLED: "1",
       RUNS_DB_PATH: join(mkdtempSync(join(tmpdir(), "stepstream-dev-runs-")), "runs.db"),
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    // The first request compiles the route, which takes seconds on two cores.
+    healthTimeoutMs: 90_000,
   });
-  child.stdout?.on("data", (data) => {
-    output += data;
-  });
-  child.stderr?.on("data", (data) => {
-    output += data;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  // The first request compiles the route, which takes seconds on two cores.
-  await waitForHealth(url, child, () => output, 90_000);
-  return {
-    url,
-    process: child,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
 }
