@@ -28,8 +28,32 @@ const statementsOf = (policy: RecordedResource) =>
   (JSON.parse(policy.inputs.policy as string) as { Statement: PolicyStatement[] }).Statement;
 const LAMBDA = "aws:lambda/function:Function";
 
+/** The resource options each resource was created with (the mocks see only inputs). */
+const optionsByName = new Map<string, pulumi.CustomResourceOptions>();
+
+/** The AWS SDK as the stack sees it, recording the options of every resource it constructs. */
+function recordingOptions<T extends object>(module: T): T {
+  return new Proxy(module, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value === "function" && /^[A-Z]/.test(String(key))) {
+        return new Proxy(value, {
+          construct(constructor, args) {
+            optionsByName.set(String(args[0]), (args[2] ?? {}) as pulumi.CustomResourceOptions);
+            return Reflect.construct(constructor, args);
+          },
+        });
+      }
+      return value !== null && typeof value === "object" ? recordingOptions(value) : value;
+    },
+  });
+}
+
 beforeAll(async () => {
-  stack = createStack({ aws, pulumi, dockerbuild }, { name: "Stepstream", identity, projectRoot, settings });
+  stack = createStack(
+    { aws: recordingOptions(aws), pulumi, dockerbuild },
+    { name: "Stepstream", identity, projectRoot, settings },
+  );
   await resolved(stack.cdn.url);
   await settle(resources);
 });
@@ -286,6 +310,14 @@ describe("the edge functions", () => {
       architectures: ["x86_64"],
     });
     expect(hasher.inputs.environment).toBeUndefined();
+  });
+
+  it("retains the edge hasher on delete, so one `sst remove` succeeds while CloudFront lets go of its replicas", () => {
+    const retained = [...optionsByName]
+      .filter(([, options]) => options?.retainOnDelete)
+      .map(([name]) => name);
+    expect(retained).toEqual(["StepstreamEdgeHasher"]);
+    expect(optionsByName.get("StepstreamEdgeHasher")?.ignoreChanges).toEqual(["name"]);
   });
 
   it("gives the edge hasher a role Lambda and Lambda@Edge may both assume, in us-east-1", () => {
