@@ -38,9 +38,9 @@ function recordingOptions<T extends object>(module: T): T {
       const value = Reflect.get(target, key);
       if (typeof value === "function" && /^[A-Z]/.test(String(key))) {
         return new Proxy(value, {
-          construct(constructor, args) {
+          construct(resourceClass, args) {
             optionsByName.set(String(args[0]), (args[2] ?? {}) as pulumi.CustomResourceOptions);
-            return Reflect.construct(constructor, args);
+            return Reflect.construct(resourceClass, args);
           },
         });
       }
