@@ -30,15 +30,18 @@ test("a reload mid-run reattaches: the view continues to the end with nothing lo
   await expect(page.getByTestId("step-card")).toHaveCount(4);
   await expect(page.getByTestId("run-result")).toBeVisible();
 
-  // What the page shows is exactly what the server stored, token for token: a lost or doubled
-  // delta would change a step's text length.
+  // What the page shows is exactly what the server stored, token for token: the same characters,
+  // and, rendered from Markdown, the same words in the same order.
   const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
     steps: { node: string; output: string }[];
   };
   expect(stored.steps).toHaveLength(4);
+  const words = (text: string) => text.match(/[\p{L}\p{N}]+/gu) ?? [];
   for (const step of stored.steps) {
     const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
     await expect(text).toHaveAttribute("data-chars", String(step.output.length));
+    expect(words(step.output).length).toBeGreaterThan(20);
+    expect(words((await text.textContent()) ?? "")).toEqual(words(step.output));
   }
 });
 

@@ -21,6 +21,13 @@ const failed = (checks: SmokeCheck[]) => checks.filter((c) => !c.ok).map((c) => 
 
 beforeAll(async () => {
   app = await startAppServer({ MODEL_PROVIDER: "offline", OFFLINE_TOKENS_PER_SECOND: "150" });
+  // Warm the server (the first run loads LangGraph) before anything below is timed.
+  const warmUp = await fetch(`${app.url}/api/runs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ workflow: "trip-planner", input: "Warming up" }),
+  });
+  await warmUp.text();
   functionUrl = createServer((_req, res) => {
     res.writeHead(403, { "content-type": "application/json" }).end('{"Message":"Forbidden"}');
   });

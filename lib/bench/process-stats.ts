@@ -13,11 +13,14 @@ export function processStats(reset: boolean) {
   })();
   const histogram = holder.__stepstreamLoopDelay;
   const cpu = process.cpuUsage();
-  const streams = globalThis as typeof globalThis & { __stepstreamOpenStreams?: { count: number } };
+  const streams = globalThis as typeof globalThis & {
+    __stepstreamOpenStreams?: { count: number; bytesWritten: number };
+  };
   const stats = {
     rssBytes: process.memoryUsage.rss(),
     heapUsedBytes: process.memoryUsage().heapUsed,
     openRunStreams: streams.__stepstreamOpenStreams?.count ?? 0,
+    runStreamBytesWritten: streams.__stepstreamOpenStreams?.bytesWritten ?? 0,
     activeHandles:
       (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.().length ?? 0,
     cpuMs: (cpu.user + cpu.system) / 1000,

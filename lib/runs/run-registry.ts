@@ -37,10 +37,18 @@ export function activeRuns(): ActiveRun[] {
   return [...runs.values()].filter((run) => !run.log.isClosed);
 }
 
-// Run streams being written to clients right now, so a shutdown can let them finish.
-const streams = globalThis as typeof globalThis & { __stepstreamOpenStreams?: { count: number } };
-streams.__stepstreamOpenStreams ??= { count: 0 };
+// Run streams being written to clients right now, so a shutdown can let them finish, and the bytes
+// all of them have handed to their responses (the fault suite checks none follow a hang-up).
+const streams = globalThis as typeof globalThis & {
+  __stepstreamOpenStreams?: { count: number; bytesWritten: number };
+};
+streams.__stepstreamOpenStreams ??= { count: 0, bytesWritten: 0 };
 const openStreams = streams.__stepstreamOpenStreams;
+
+/** Counts bytes a run stream handed to its response. */
+export function countStreamBytes(bytes: number): void {
+  openStreams.bytesWritten += bytes;
+}
 
 /** Counts a run stream response in; the returned function counts it out (once). */
 export function trackOpenStream(): () => void {

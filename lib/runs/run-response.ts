@@ -1,6 +1,6 @@
 import { RUN_ID_HEADER } from "./contract";
 import type { RunLog } from "./run-log";
-import { trackOpenStream } from "./run-registry";
+import { countStreamBytes, trackOpenStream } from "./run-registry";
 
 export type StreamFormat = "sse" | "ndjson";
 
@@ -85,7 +85,11 @@ export function runStreamResponse(options: RunStreamOptions): Response {
             for (const entry of entries) text += frame.encode(entry);
             cursor = entries.at(-1)?.seq ?? cursor;
             if (ended) text += frame.end;
-            if (text) controller.enqueue(encoder.encode(text));
+            if (text) {
+              const bytes = encoder.encode(text);
+              controller.enqueue(bytes);
+              countStreamBytes(bytes.length);
+            }
             lastSentAt = now();
             if (ended) {
               controller.close();
@@ -95,7 +99,9 @@ export function runStreamResponse(options: RunStreamOptions): Response {
           }
           const silentFor = now() - lastSentAt;
           if (silentFor >= heartbeatMs) {
-            controller.enqueue(encoder.encode(frame.heartbeat));
+            const heartbeat = encoder.encode(frame.heartbeat);
+            controller.enqueue(heartbeat);
+            countStreamBytes(heartbeat.length);
             lastSentAt = now();
             return;
           }

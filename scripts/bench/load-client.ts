@@ -16,13 +16,21 @@ export interface StreamResult {
   lastTokenAt?: number;
   /** Events whose sequence number did not follow the previous one (lost or repeated). */
   seqErrors: number;
+  /** The last terminal event's type. */
   terminal?: string;
+  /** Every terminal event's type, in order: a whole stream has exactly one. */
+  terminals: string[];
+  /** Events after the first terminal (there must be none). */
+  afterTerminal: number;
+  /** `data: [DONE]` markers seen (an SSE stream ends with exactly one, after its terminal). */
+  doneMarkers: number;
   runId?: string;
   error?: string;
 }
 
 const STAMP = /"delta":" @(\d+\.\d+)"/;
-const TERMINAL = /"type":"(finish|abort|error)"/;
+/** A terminal event: its own type is its first key (nested parts carry types of their own). */
+const TERMINAL = /^\{"type":"(finish|abort|error)"/;
 
 /**
  * Opens one stream and reads it to its end (or until `signal` aborts). `firstEvent` says which
@@ -39,7 +47,14 @@ export function readStream(
   },
 ): Promise<StreamResult> {
   return new Promise((resolve) => {
-    const result: StreamResult = { tokens: 0, delays: [], seqErrors: 0 };
+    const result: StreamResult = {
+      tokens: 0,
+      delays: [],
+      seqErrors: 0,
+      terminals: [],
+      afterTerminal: 0,
+      doneMarkers: 0,
+    };
     const sentAt = performance.now();
     let lastSeq = 0;
     let buffer = "";
@@ -63,7 +78,9 @@ export function readStream(
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             end = buffer.indexOf("\n\n");
+            if (block === "data: [DONE]") result.doneMarkers += 1;
             if (!block.startsWith("id: ")) continue;
+            if (result.terminals.length > 0) result.afterTerminal += 1;
             const newline = block.indexOf("\n");
             const seq = Number(block.slice(4, newline));
             if (seq !== lastSeq + 1) result.seqErrors += 1;
@@ -82,7 +99,10 @@ export function readStream(
               result.lastTokenAt = emittedAt;
             }
             const terminal = TERMINAL.exec(data);
-            if (terminal?.[1]) result.terminal = terminal[1];
+            if (terminal?.[1]) {
+              result.terminal = terminal[1];
+              result.terminals.push(terminal[1]);
+            }
           }
         });
         res.on("end", () => resolve(result));

@@ -44,9 +44,24 @@ export interface SseEvent {
   at: number;
 }
 
+/** One SSE block of a run stream: an event, the closing `[DONE]`, or a comment (a heartbeat). */
+export function parseSseBlock(
+  block: string,
+): { seq: number; json: string; type: string } | "done" | "comment" {
+  if (block === "data: [DONE]") return "done";
+  if (block.split("\n").every((line) => line.startsWith(":"))) return "comment";
+  const event = /^id: (\d+)\ndata: (\{.*\})$/s.exec(block);
+  if (!event?.[1] || !event[2])
+    throw new Error(`Malformed SSE block: ${JSON.stringify(block.slice(0, 200))}`);
+  const parsed = JSON.parse(event[2]) as { type?: unknown };
+  if (typeof parsed.type !== "string") throw new Error(`SSE event without a type: ${event[2].slice(0, 200)}`);
+  return { seq: Number(event[1]), json: event[2], type: parsed.type };
+}
+
 /**
  * Reads a run's SSE body raw: every event with its `id:` sequence number and its exact JSON.
- * With `stopAfter`, it hangs up after that many events, as a dropped connection would.
+ * With `stopAfter`, it hangs up after that many events, as a dropped connection would. A
+ * malformed block fails the read; only a dropped connection (a killed server) ends it quietly.
  */
 export async function readSseEvents(
   response: Response,
@@ -59,36 +74,33 @@ export async function readSseEvents(
   if (!reader) return { events, done };
   const decoder = new TextDecoder();
   let buffer = "";
-  try {
-    for (;;) {
-      const { done: ended, value } = await reader.read();
-      if (ended) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf("\n\n");
-        if (block === "data: [DONE]") {
-          done = true;
-          continue;
-        }
-        const id = /^id: (\d+)\ndata: (.*)$/s.exec(block);
-        if (!id?.[1] || !id[2]) continue; // a heartbeat comment
-        events.push({
-          seq: Number(id[1]),
-          json: id[2],
-          type: (JSON.parse(id[2]) as { type: string }).type,
-          at: performance.now() - since,
-        });
-        if (options.stopAfter !== undefined && events.length >= options.stopAfter) {
-          await reader.cancel();
-          return { events, done };
-        }
+  let dropped = false;
+  for (;;) {
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch {
+      dropped = true; // The connection dropped (the server was killed): what arrived is what there is.
+      break;
+    }
+    if (read.done) break;
+    buffer += decoder.decode(read.value, { stream: true });
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf("\n\n");
+      const parsed = parseSseBlock(block);
+      if (parsed === "done") done = true;
+      if (typeof parsed === "string") continue;
+      events.push({ ...parsed, at: performance.now() - since });
+      if (options.stopAfter !== undefined && events.length >= options.stopAfter) {
+        await reader.cancel();
+        return { events, done };
       }
     }
-  } catch {
-    // The connection dropped (the server was killed): what arrived is what there is.
   }
+  if (!dropped && buffer.trim())
+    throw new Error(`The stream ended inside a block: ${JSON.stringify(buffer.slice(0, 200))}`);
   return { events, done };
 }

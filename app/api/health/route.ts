@@ -1,4 +1,5 @@
 import { serverEnv } from "@/lib/env";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { describeModel } from "@/lib/models/factory";
 
 export const dynamic = "force-dynamic";
@@ -10,3 +11,9 @@ export function GET() {
     { headers: { "Cache-Control": "no-store" } },
   );
 }
+
+const notAllowed = methodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

@@ -1,6 +1,7 @@
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { parseRequest } from "@/lib/http/validate";
@@ -34,3 +35,9 @@ export const POST = handleErrors(async (request: Request) => {
     heartbeatMs: env.HEARTBEAT_MS,
   });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

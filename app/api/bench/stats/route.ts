@@ -1,6 +1,7 @@
 import { processStats } from "@/lib/bench/process-stats";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -9,3 +10,9 @@ export const GET = handleErrors(async (request: Request) => {
   if (process.env.BENCH_ROUTES !== "1") throw new AppError("not_found", "Not found.");
   return Response.json(processStats(new URL(request.url).searchParams.has("reset")));
 });
+
+const notAllowed = methodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

@@ -1,6 +1,7 @@
 import { syntheticParams, syntheticRunStream } from "@/lib/bench/synthetic-stream";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -18,3 +19,9 @@ export const GET = handleErrors(async (request: Request) => {
     },
   });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

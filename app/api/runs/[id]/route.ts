@@ -1,6 +1,7 @@
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { interruptIfStale } from "@/lib/runs/run-liveness";
 import { getRunStore } from "@/lib/runs/store";
@@ -38,3 +39,8 @@ export const DELETE = handleErrors(async (request: Request, context: RouteContex
     throw new AppError("conflict", "This run is still going; stop it before deleting it.");
   return Response.json({ runId: id, deleted: true });
 });
+
+const notAllowed = methodNotAllowed("GET", "DELETE");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;

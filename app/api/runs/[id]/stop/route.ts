@@ -1,6 +1,7 @@
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { viewerAddress } from "@/lib/http/viewer";
 import { findActiveRun, StopReason } from "@/lib/runs/active-runs";
@@ -37,3 +38,9 @@ export const POST = handleErrors(async (request: Request, context: RouteContext<
   const ended = await waitForRunEnd(store, id, 5_000);
   return Response.json({ runId: id, status: ended?.status ?? "stopping" }, { status: ended ? 200 : 202 });
 });
+
+const notAllowed = methodNotAllowed("POST");
+export const GET = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;

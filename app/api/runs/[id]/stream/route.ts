@@ -1,6 +1,7 @@
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { findActiveRun } from "@/lib/runs/active-runs";
 import { storeSource } from "@/lib/runs/run-liveness";
 import { logSource, pickStreamFormat, type RunEventSource, runStreamResponse } from "@/lib/runs/run-response";
@@ -50,3 +51,9 @@ export const GET = handleErrors(async (request: Request, context: RouteContext<"
     heartbeatMs: env.HEARTBEAT_MS,
   });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export const POST = notAllowed;
+export const PUT = notAllowed;
+export const PATCH = notAllowed;
+export const DELETE = notAllowed;
