@@ -169,6 +169,26 @@ describe("in the middle of a stream", () => {
     expect(stepsOf(chunks)).toEqual([expect.objectContaining({ node: "generate", status: "failed" })]);
   });
 
+  it("a throttling event every time: three attempts, then rate_limited, retryable", async () => {
+    script = () => ({
+      events: textAnswer(["Half"]).slice(0, 2),
+      exception: ["throttlingException", "Slow down"],
+    });
+    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    expect(terminalOf(chunks)).toMatchObject({ type: "error", code: "rate_limited", retryable: true });
+    expect(bedrock.requests).toHaveLength(3);
+    expect(stepsOf(chunks)).toEqual([expect.objectContaining({ node: "generate", status: "failed" })]);
+  });
+
+  it("a stall every time: each call abandoned, three attempts, then model_error, retryable", async () => {
+    script = () => ({ events: textAnswer(["Slow", " start"]), delayMs: 1500 });
+    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    expect(terminalOf(chunks)).toMatchObject({ type: "error", code: "model_error", retryable: true });
+    expect(bedrock.requests).toHaveLength(3);
+    await expect.poll(() => bedrock.requests.every((request) => request.closedEarly)).toBe(true);
+    expect(stepsOf(chunks)).toEqual([expect.objectContaining({ node: "generate", status: "failed" })]);
+  });
+
   it("a stream that stalls longer than the idle timeout is abandoned and retried", async () => {
     script = (_request, index) =>
       index === 0 ? { events: textAnswer(["Slow", " start"]), delayMs: 1500 } : undefined;
@@ -287,13 +307,20 @@ describe("limits", () => {
     const hurried = await startAppServer(env({ RUN_DEADLINE_MS: "1200" }));
     script = () => ({ events: textAnswer(Array.from({ length: 60 }, (_, i) => `w${i} `)), delayMs: 50 });
     try {
+      const earlier = bedrock.requests.length;
       const { chunks } = await postRun(hurried.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
       const terminal = terminalOf(chunks);
       expect(terminal).toMatchObject({ type: "error", code: "deadline_exceeded", retryable: false });
       expect(terminal.errorText).toMatch(/1-second limit/);
+      // It ends when the deadline comes, not when the run would have (60 words 50 ms apart per
+      // call, seconds longer): after 1.2 s, and well before the model would have finished.
       const at = chunks.at(-1)?.at ?? 0;
       expect(at).toBeGreaterThan(1100);
-      expect(at).toBeLessThan(2500);
+      expect(at).toBeLessThan(3000);
+      // The model call in flight at the deadline is cut short, not left to stream (and bill) on.
+      await expect
+        .poll(() => bedrock.requests.slice(earlier).some((request) => request.closedEarly))
+        .toBe(true);
     } finally {
       await hurried.stop();
     }

@@ -32,11 +32,13 @@ describe("the run stream over real HTTP", () => {
     });
     expect(response.status).toBe(200);
     const firstStep = chunks.find(({ chunk }) => chunk.type === "data-step");
-    expect(firstStep?.at).toBeLessThan(200);
-
     const deltas = chunks.filter(({ chunk }) => chunk.type === "text-delta");
     const last = chunks.at(-1);
     expect(last?.chunk.type).toBe("finish");
+    // "At once" relative to the run, so it holds on a loaded machine: the first node event comes
+    // in the first twentieth of the run, before any of its text (the benchmark times it in ms).
+    expect((firstStep?.at ?? Number.POSITIVE_INFINITY) / (last?.at ?? 1)).toBeLessThan(0.05);
+    expect(firstStep?.at).toBeLessThanOrEqual(deltas[0]?.at ?? 0);
     const runTime = (last?.at ?? 0) - (firstStep?.at ?? 0);
     // At 50 tokens/s a run lasts seconds; if events were buffered they would all land at the end.
     expect(runTime).toBeGreaterThan(1000);
