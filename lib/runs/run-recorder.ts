@@ -39,6 +39,7 @@ export class RunRecorder {
   #textTask = new Map<string, string>();
   #patch: RunPatch = {};
   #writing: Promise<void> = Promise.resolve();
+  #queued: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopPoller: ReturnType<typeof setInterval> | undefined;
   #stopSeen = false;
@@ -108,10 +109,12 @@ export class RunRecorder {
     this.#stopTimer();
     this.#pending.push({ seq: terminal.seq, json: terminal.json });
     this.#patch = { ...this.#patch, ...final };
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // A store that is briefly away gets about six seconds to come back, backing off, before the
+    // run is left to show as interrupted: its whole transcript is worth that wait.
+    for (let attempt = 0; attempt < 6; attempt++) {
       await this.#flush();
       if (this.#pending.length === 0 || this.#lost) return;
-      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
     }
   }
 
@@ -140,10 +143,20 @@ export class RunRecorder {
     );
   }
 
-  /** One write at a time, in order; a failed write keeps its data for the next one. */
+  /**
+   * One write at a time, in order; a failed write keeps its data for the next one. At most one
+   * write waits behind the one under way (it takes everything pending when it starts), so a slow
+   * store gets fewer, larger writes instead of a queue that grows and a heartbeat that lags.
+   */
   #flush(): Promise<void> {
-    this.#writing = this.#writing.then(() => this.#write());
-    return this.#writing;
+    if (this.#queued) return this.#queued;
+    const next = this.#writing.then(() => {
+      this.#queued = undefined;
+      return this.#write();
+    });
+    this.#queued = next;
+    this.#writing = next;
+    return next;
   }
 
   async #write(): Promise<void> {

@@ -2,12 +2,16 @@ import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { RUNS_TABLE_SCHEMA } from "@/lib/runs/store/dynamo-table";
-import { type Refusal, startStrictProxy } from "./strict-dynamo";
+import { type InjectedFault, type Refusal, startStrictProxy } from "./strict-dynamo";
 
 export interface LocalDynamo {
   endpoint: string;
   /** Requests the strict layer refused as DynamoDB would (always empty without it). */
   refusals: Refusal[];
+  /** Every request the strict layer saw (empty without it). */
+  requests: { operation: string; at: number; fault?: string }[];
+  /** Server errors or delays for chosen operations (strict mode only). */
+  injectFaults: (choose: ((operation: string) => InjectedFault) | undefined) => void;
   client: () => DynamoDBClient;
   createRunsTable: (name: string) => Promise<void>;
   stop: () => Promise<void>;
@@ -33,6 +37,11 @@ export async function startDynalite({ strict = true }: { strict?: boolean } = {}
   return {
     endpoint,
     refusals: proxy?.refusals ?? [],
+    requests: proxy?.requests ?? [],
+    injectFaults: (choose) => {
+      if (!proxy) throw new Error("Faults need the strict layer");
+      proxy.injectFaults(choose);
+    },
     client,
     createRunsTable: async (name) => {
       const admin = client();

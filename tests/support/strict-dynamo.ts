@@ -7,10 +7,17 @@ export interface Refusal {
   message: string;
 }
 
+/** A fault a test injects for one operation: fail it as a server error, or answer it late. */
+export type InjectedFault = { fail: true } | { delayMs: number } | undefined;
+
 export interface StrictProxy {
   endpoint: string;
   /** Every request refused so far: a test of a whole run's life expects none. */
   refusals: Refusal[];
+  /** Every request seen, in order: its operation, when (Date.now()), and the fault injected. */
+  requests: { operation: string; at: number; fault?: string }[];
+  /** Sets (or, with undefined, clears) the faults to inject, chosen per operation. */
+  injectFaults: (choose: ((operation: string) => InjectedFault) | undefined) => void;
   stop: () => Promise<void>;
 }
 
@@ -50,10 +57,25 @@ function schemaFromCreateTable(request: Record<string, unknown>): KeySchema {
 export async function startStrictProxy(upstream: string): Promise<StrictProxy> {
   const schemas = new Map<string, KeySchema>();
   const refusals: Refusal[] = [];
+  let chooseFault: ((operation: string) => InjectedFault) | undefined;
+  const requests: StrictProxy["requests"] = [];
   const target = new URL(upstream);
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
+    const fault = chooseFault?.(operation);
+    requests.push({ operation, at: Date.now(), fault: fault ? JSON.stringify(fault) : undefined });
+    if (fault && "fail" in fault) {
+      res.writeHead(500, { "content-type": "application/x-amz-json-1.0" });
+      res.end(
+        JSON.stringify({
+          __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+          message: "Injected",
+        }),
+      );
+      return;
+    }
+    if (fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     try {
       const parsed = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
       if (operation === "CreateTable") schemas.set(String(parsed.TableName), schemaFromCreateTable(parsed));
@@ -94,6 +116,10 @@ export async function startStrictProxy(upstream: string): Promise<StrictProxy> {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     refusals,
+    requests,
+    injectFaults: (choose) => {
+      chooseFault = choose;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

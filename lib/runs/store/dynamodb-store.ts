@@ -142,7 +142,15 @@ export class DynamoRunStore implements RunStore {
         const existing = await this.client.send(
           new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
         );
-        if (existing.Item?.events?.S !== lines) throw error;
+        const stored = existing.Item?.events?.S;
+        if (stored === lines) continue;
+        // A retry after a save that failed partway: this item holds the first of these events
+        // already, so only the rest is written, as an item of its own after them.
+        if (stored !== undefined && lines.startsWith(`${stored}\n`)) {
+          await this.#putEvents(runId, batch.slice(stored.split("\n").length), options);
+          continue;
+        }
+        throw error;
       }
     }
   }
@@ -181,20 +189,24 @@ export class DynamoRunStore implements RunStore {
       seq = event.seq;
     }
     try {
-      await this.#putEvents(runId, progress.events);
-      for (const step of progress.steps) {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: {
-              pk: pk(runId),
-              sk: str(`STEP#${step.taskId}`),
-              data: str(JSON.stringify(step)),
-              expiresAt: this.#expiresAt(run.createdAt),
-            },
-          }),
-        );
-      }
+      // Events and steps are separate items: written together, so a save costs two round trips
+      // (these, then the run item that makes them current), however many steps changed.
+      await Promise.all([
+        this.#putEvents(runId, progress.events),
+        ...progress.steps.map((step) =>
+          this.client.send(
+            new PutItemCommand({
+              TableName: this.table,
+              Item: {
+                pk: pk(runId),
+                sk: str(`STEP#${step.taskId}`),
+                data: str(JSON.stringify(step)),
+                expiresAt: this.#expiresAt(run.createdAt),
+              },
+            }),
+          ),
+        ),
+      ]);
       const next: StoredRun = { ...run, ...progress.run, lastSeq: seq };
       // A stop request written meanwhile is kept: it lives in its own attribute, not in data.
       await this.client.send(
