@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStream } from "../../scripts/bench/load-client";
 import { type AppServer, startAppServer } from "../support/app-server";
+import { startDynalite } from "../support/dynalite";
 
 /** Streams under stress: load, clients leaving at awkward moments, slow readers. */
 let app: AppServer;
@@ -40,6 +41,52 @@ describe("load", () => {
       expect(result.doneMarkers).toBe(1);
     }
   }, 60_000);
+});
+
+describe("load on the production store", () => {
+  it("40 concurrent runs on DynamoDB, with non-ASCII tasks: every stream whole, nothing DynamoDB would refuse", async () => {
+    const dynamo = await startDynalite();
+    await dynamo.createRunsTable("load-runs");
+    const server = await startAppServer({
+      OFFLINE_TOKENS_PER_SECOND: "100",
+      RUN_STORE: "dynamodb",
+      RUNS_TABLE: "load-runs",
+      DYNAMODB_ENDPOINT_URL: dynamo.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          readStream(`${server.url}/api/runs`, {
+            method: "POST",
+            body: JSON.stringify({
+              workflow: "trip-planner",
+              input: `Voyage ${index}: Zürich → 東京, ☕ ${"é".repeat(300)}`,
+            }),
+            firstEvent: /"type":"data-step"/,
+          }),
+        ),
+      );
+      for (const result of results) {
+        expect(result.error).toBeUndefined();
+        expect(result.seqErrors).toBe(0);
+        expect(result.terminals).toEqual(["finish"]);
+        expect(result.doneMarkers).toBe(1);
+      }
+      // Each run's stored transcript is whole too.
+      const replay = await readStream(`${server.url}/api/runs/${results[0]?.runId}/stream`, {
+        firstEvent: /./,
+      });
+      expect(replay.terminals).toEqual(["finish"]);
+      expect(replay.seqErrors).toBe(0);
+      expect(dynamo.refusals).toEqual([]);
+    } finally {
+      await server.stop();
+      await dynamo.stop();
+    }
+  }, 90_000);
 });
 
 describe("a client that leaves", () => {

@@ -90,6 +90,25 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       });
     });
 
+    it("keeps a large backlog of non-ASCII events whole (DynamoDB sizes items in UTF-8 bytes)", async () => {
+      const run = newRun({ input: "Deux jours à Zürich, 東京 ☕" });
+      await store.createRun(run);
+      // 3 MB of UTF-8 in one save, as a store that was away gets everything pending at once.
+      const backlog = Array.from({ length: 100 }, (_, index) => ({
+        seq: index + 1,
+        json: JSON.stringify({ type: "text-delta", id: "t", delta: `${index}:${"東京☕é".repeat(2500)}` }),
+      }));
+      expect(backlog.reduce((sum, event) => sum + Buffer.byteLength(event.json), 0)).toBeGreaterThan(
+        2_500_000,
+      );
+      await store.saveProgress(run.id, { events: backlog, steps: [], run: {} });
+      expect(await store.readEvents(run.id, 0)).toEqual(backlog);
+      expect(await store.getRun(run.id)).toMatchObject({
+        kind: "found",
+        run: { lastSeq: 100, input: run.input },
+      });
+    });
+
     it("refuses a gap or an overlap, and stores nothing of a refused write", async () => {
       const run = newRun();
       await store.createRun(run);

@@ -74,13 +74,16 @@ function batchEvents(events: StoredEvent[]): StoredEvent[][] {
   let current: StoredEvent[] = [];
   let bytes = 0;
   for (const event of events) {
-    if (current.length > 0 && bytes + event.json.length > MAX_BATCH_BYTES) {
+    // DynamoDB counts an item's size in UTF-8 bytes: a string's length (UTF-16 units) undercounts
+    // non-ASCII text up to three times.
+    const size = Buffer.byteLength(event.json, "utf8") + 16;
+    if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       batches.push(current);
       current = [];
       bytes = 0;
     }
     current.push(event);
-    bytes += event.json.length + 16;
+    bytes += size;
   }
   if (current.length > 0) batches.push(current);
   return batches;
