@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { type AppServer, startAppServer } from "../tests/support/app-server";
 import { type FakeBedrock, startFakeBedrock } from "../tests/support/fake-bedrock";
+import { readSseEvents } from "../tests/support/read-stream";
 
 // What a person sees when a run's connection drops or the run fails: the view picks the run up
 // again, and each failure is said in plain words, with Retry where retrying can help.
@@ -86,6 +87,42 @@ test("a dropped connection mid-run is picked up again, with nothing lost or doub
   } finally {
     proxy.close();
   }
+});
+
+test("a stream that ends early without its terminal event is picked up again", async ({ page }) => {
+  const server = await serve({ OFFLINE_TOKENS_PER_SECOND: "40" });
+  // A proxy that ends the first run stream cleanly after a dozen events, with no terminal event:
+  // the view must not take that for the run's end.
+  await page.route(
+    "**/api/runs",
+    async (route) => {
+      const request = route.request();
+      if (request.method() !== "POST") return route.fallback();
+      const upstream = await fetch(request.url(), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: request.postData() ?? "",
+      });
+      const { events } = await readSseEvents(upstream, { stopAfter: 12 });
+      await route.fulfill({
+        status: 200,
+        headers: Object.fromEntries(
+          ["content-type", "x-run-id", "x-vercel-ai-ui-message-stream"].map((name) => [
+            name,
+            upstream.headers.get(name) ?? "",
+          ]),
+        ),
+        body: events.map((event) => `id: ${event.seq}\ndata: ${event.json}\n\n`).join(""),
+      });
+    },
+    { times: 1 },
+  );
+  const resumed = page.waitForRequest((request) => /\/api\/runs\/[^/]+\/stream/.test(request.url()));
+  await run(page, server.url, "trip-planner");
+  await resumed;
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(page.getByTestId("step-card")).toHaveCount(4);
+  await expect(page.getByTestId("run-result")).toBeVisible();
 });
 
 test("a run past its deadline says it took too long, without offering a retry", async ({ page }) => {

@@ -91,8 +91,11 @@ export function useRun(
 
   // A stream that dropped while the run was still going: pick it up again, with growing pauses.
   const resumeAttempts = useRef(0);
+  // The run's id comes from this render's view as well as the ref: a stream cut short right after
+  // its first events can end in the same render that first shows the run, before the effect above
+  // has stored the id, and no later render would notice the loss.
   const lostWhileRunning =
-    runIdRef.current !== undefined &&
+    (view.run?.runId ?? runIdRef.current) !== undefined &&
     view.run?.status === "running" &&
     (status === "error" || status === "ready");
   useEffect(() => {
