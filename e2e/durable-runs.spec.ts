@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { type AppServer, startAppServer } from "../tests/support/app-server";
+import { expectStepTextsAsStored, storedSteps, words } from "./step-text";
 
 let server: AppServer;
 
@@ -32,18 +33,14 @@ test("a reload mid-run reattaches: the view continues to the end with nothing lo
 
   // What the page shows is exactly what the server stored, token for token: the same characters,
   // and, rendered from Markdown, the same words in the same order.
-  const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
-    steps: { node: string; output: string }[];
-  };
-  expect(stored.steps).toHaveLength(4);
-  const words = (text: string) => text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  for (const step of stored.steps) {
+  const steps = await storedSteps(server.url, runId);
+  expect(steps).toHaveLength(4);
+  for (const step of steps) {
     const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
     await expect(text).toHaveAttribute("data-chars", String(step.output.length));
     expect(words(step.output).length).toBeGreaterThan(20);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the breaks between rendered blocks, which textContent runs together
-    expect(words(await text.innerText())).toEqual(words(step.output));
   }
+  await expectStepTextsAsStored(page, steps);
 });
 
 test("the history lists runs newest first and opens one, replayed from the store", async ({ page }) => {

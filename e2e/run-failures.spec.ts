@@ -7,6 +7,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { type AppServer, startAppServer } from "../tests/support/app-server";
 import { type FakeBedrock, startFakeBedrock } from "../tests/support/fake-bedrock";
 import { readSseEvents } from "../tests/support/read-stream";
+import { expectStepTextsAsStored, storedSteps } from "./step-text";
 
 // What a person sees when a run's connection drops or the run fails: the view picks the run up
 // again, and each failure is said in plain words, with Retry where retrying can help.
@@ -75,15 +76,7 @@ test("a dropped connection mid-run is picked up again, with nothing lost or doub
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
     await expect(page.getByTestId("step-card")).toHaveCount(4);
     const runId = new URL(page.url()).searchParams.get("run");
-    const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
-      steps: { node: string; output: string }[];
-    };
-    const words = (text: string) => text.match(/[\p{L}\p{N}]+/gu) ?? [];
-    for (const step of stored.steps) {
-      const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
-      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the breaks between rendered blocks, which textContent runs together
-      expect(words(await text.innerText())).toEqual(words(step.output));
-    }
+    await expectStepTextsAsStored(page, await storedSteps(server.url, runId));
   } finally {
     proxy.close();
   }

@@ -1,0 +1,24 @@
+import { expect, type Page } from "@playwright/test";
+
+export interface StoredStepText {
+  node: string;
+  output: string;
+}
+
+/** A text's words in order: what rendering Markdown keeps of it. */
+export const words = (text: string) => text.match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** The run's steps as the server stored them. */
+export async function storedSteps(baseUrl: string, runId: string | null): Promise<StoredStepText[]> {
+  const stored = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as { steps: StoredStepText[] };
+  return stored.steps;
+}
+
+/** Each step card shows, rendered, exactly the words the server stored for that step. */
+export async function expectStepTextsAsStored(page: Page, steps: StoredStepText[]): Promise<void> {
+  for (const step of steps) {
+    const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the breaks between rendered blocks, which textContent runs together
+    expect(words(await text.innerText())).toEqual(words(step.output));
+  }
+}
