@@ -109,6 +109,44 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       });
     });
 
+    it("keeps one event larger than an item whole, between small ones, from any starting point", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      // A long result: about 1.3 MB of UTF-8, with surrogate pairs that any cut must not split.
+      const result = {
+        seq: 3,
+        json: JSON.stringify({
+          type: "data-result",
+          id: run.id,
+          data: { markdown: "Tag 😀 Zürich ".repeat(80_000) },
+        }),
+      };
+      expect(Buffer.byteLength(result.json)).toBeGreaterThan(1_000_000);
+      const all = [...events(1, 2), result, ...events(4, 3)];
+      await store.saveProgress(run.id, { events: all.slice(0, 4), steps: [], run: {} });
+      await store.saveProgress(run.id, { events: all.slice(4), steps: [], run: {} });
+      expect(await store.readEvents(run.id, 0)).toEqual(all);
+      expect(await store.readEvents(run.id, 2)).toEqual(all.slice(2));
+      expect(await store.readEvents(run.id, 3)).toEqual(all.slice(3));
+      expect(await subject.sibling().readEvents(run.id, 1, 2)).toEqual(all.slice(1, 3));
+      expect(await store.deleteRun(run.id)).toBe("running");
+    });
+
+    it("keeps a very long step output, whole or as its beginning marked truncated", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const output = "Très long ☕ ".repeat(60_000);
+      await store.saveProgress(run.id, {
+        events: events(1, 1),
+        steps: [step("task-long", { status: "done", output })],
+        run: {},
+      });
+      const [stored] = await store.getSteps(run.id);
+      expect(stored && output.startsWith(stored.output)).toBe(true);
+      expect(stored?.output.length).toBeGreaterThan(50_000);
+      expect(stored?.outputTruncated === true).toBe(stored?.output !== output);
+    });
+
     it("refuses a gap or an overlap, and stores nothing of a refused write", async () => {
       const run = newRun();
       await store.createRun(run);

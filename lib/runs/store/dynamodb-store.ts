@@ -34,7 +34,10 @@ import {
  *               (status, lastSeq, heartbeatAt, stopRequest) and the list index keys;
  * - its steps:  pk = RUN#<id>, sk = STEP#<task id>, data = JSON;
  * - its events: pk = RUN#<id>, sk = EVT#<first seq, zero-padded>, events = "seq<TAB>json" lines,
- *               one item per flush (not per token).
+ *               one item per flush (not per token). One event too large for an item (a long
+ *               result) has an item of its own holding its first piece, with `pieces` = how many;
+ *               the rest sit at sk = EVP#<seq>#<piece index>, outside the EVT# range that reads
+ *               walk, and are written before the item that makes them visible.
  * Event items are the truth about a run's stream. Each is written with attribute_not_exists, at the
  * position right after the last stored event, so two writers can never both extend the stream
  * from the same place (a run's own process, and a reader declaring it interrupted); the run
@@ -47,6 +50,10 @@ const LIST_PK = "RUNS";
 const SEQ_WIDTH = 10;
 /** Stay well under DynamoDB's 400 KB item limit. */
 const MAX_BATCH_BYTES = 300_000;
+/** UTF-16 units per piece of an oversized event: at most 3 UTF-8 bytes each, so within a batch. */
+const PIECE_UNITS = MAX_BATCH_BYTES / 3;
+/** A step's output kept in its item (its whole text is in the events). */
+const MAX_STEP_OUTPUT_BYTES = 200_000;
 
 const pk = (runId: string) => ({ S: `RUN#${runId}` });
 const padSeq = (seq: number) => String(seq).padStart(SEQ_WIDTH, "0");
@@ -87,6 +94,28 @@ function batchEvents(events: StoredEvent[]): StoredEvent[][] {
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** Cuts text into pieces of at most PIECE_UNITS, never between the halves of a surrogate pair. */
+function cutIntoPieces(text: string): string[] {
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + PIECE_UNITS);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}
+
+/** A step as its item holds it: an output too long for the item keeps its beginning. */
+function stepForItem(step: StoredStep): StoredStep {
+  if (Buffer.byteLength(step.output, "utf8") <= MAX_STEP_OUTPUT_BYTES) return step;
+  let output = step.output.slice(0, MAX_STEP_OUTPUT_BYTES / 3);
+  const last = output.charCodeAt(output.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) output = output.slice(0, -1);
+  return { ...step, output, outputTruncated: true };
 }
 
 export class DynamoRunStore implements RunStore {
@@ -131,12 +160,39 @@ export class DynamoRunStore implements RunStore {
   ): Promise<void> {
     for (const batch of batchEvents(events)) {
       const key = { pk: pk(runId), sk: str(`EVT#${padSeq(batch[0]?.seq ?? 0)}`) };
-      const lines = batch.map((event) => `${event.seq}\t${event.json}`).join("\n");
+      let lines = batch.map((event) => `${event.seq}\t${event.json}`).join("\n");
+      let pieces: AttributeValue | undefined;
+      if (Buffer.byteLength(lines, "utf8") > MAX_BATCH_BYTES) {
+        // One event alone is larger than an item: its later pieces go first, invisible until the
+        // head item below (the commit, as for any batch) names how many there are.
+        const cut = cutIntoPieces(lines);
+        for (const [index, piece] of cut.entries()) {
+          if (index === 0) continue;
+          await this.client.send(
+            new PutItemCommand({
+              TableName: this.table,
+              Item: {
+                pk: pk(runId),
+                sk: str(`EVP#${padSeq(batch[0]?.seq ?? 0)}#${String(index).padStart(4, "0")}`),
+                events: str(piece),
+                expiresAt: this.#expiresAt(Date.now()),
+              },
+            }),
+          );
+        }
+        lines = cut[0] ?? "";
+        pieces = num(cut.length);
+      }
       try {
         await this.client.send(
           new PutItemCommand({
             TableName: this.table,
-            Item: { ...key, events: str(lines), expiresAt: this.#expiresAt(Date.now()) },
+            Item: {
+              ...key,
+              events: str(lines),
+              ...(pieces ? { pieces } : {}),
+              expiresAt: this.#expiresAt(Date.now()),
+            },
             ConditionExpression: "attribute_not_exists(sk)",
           }),
         );
@@ -203,7 +259,7 @@ export class DynamoRunStore implements RunStore {
               Item: {
                 pk: pk(runId),
                 sk: str(`STEP#${step.taskId}`),
-                data: str(JSON.stringify(step)),
+                data: str(JSON.stringify(stepForItem(step))),
                 expiresAt: this.#expiresAt(run.createdAt),
               },
             }),
@@ -287,9 +343,18 @@ export class DynamoRunStore implements RunStore {
     return items;
   }
 
-  #eventsOf(item: Record<string, AttributeValue> | undefined): StoredEvent[] {
+  /** An event item's lines, its pieces joined back when one event was split over several items. */
+  async #eventsOf(runId: string, item: Record<string, AttributeValue> | undefined): Promise<StoredEvent[]> {
     if (!item?.events?.S) return [];
-    return item.events.S.split("\n").map((line) => {
+    let text = item.events.S;
+    if (item.pieces?.N) {
+      const first = item.sk?.S?.slice("EVT#".length) ?? "";
+      const rest = await this.#query(runId, [`EVP#${first}#`, `EVP#${first}#~`]);
+      if (rest.length !== Number(item.pieces.N) - 1)
+        throw new Error(`Event ${first} of ${runId} is incomplete`);
+      text += rest.map((piece) => piece.events?.S ?? "").join("");
+    }
+    return text.split("\n").map((line) => {
       const tab = line.indexOf("\t");
       return { seq: Number(line.slice(0, tab)), json: line.slice(tab + 1) };
     });
@@ -305,7 +370,7 @@ export class DynamoRunStore implements RunStore {
     const later = await this.#query(runId, [`EVT#${padSeq(afterSeq + 2)}`, "EVT#~"]);
     const events: StoredEvent[] = [];
     for (const item of [holding, ...later]) {
-      for (const event of this.#eventsOf(item)) {
+      for (const event of await this.#eventsOf(runId, item)) {
         if (event.seq > afterSeq && event.seq === afterSeq + events.length + 1) events.push(event);
         if (events.length >= limit) return events;
       }
@@ -386,7 +451,7 @@ export class DynamoRunStore implements RunStore {
     if (lookup?.kind !== "found" || item?.status?.S !== "running") return false;
     if (Number(item.heartbeatAt?.N ?? 0) >= options.staleBefore) return false;
     const [lastItem] = await this.#query(runId, ["EVT#", "EVT#~"], { limit: 1, newestFirst: true });
-    const storedEnd = this.#eventsOf(lastItem).at(-1)?.seq ?? 0;
+    const storedEnd = (await this.#eventsOf(runId, lastItem)).at(-1)?.seq ?? 0;
     const lastSeq = options.events.at(-1)?.seq ?? 0;
     if (storedEnd !== options.expectedLastSeq || options.events[0]?.seq !== storedEnd + 1) return false;
     if (options.events.some((event, index) => event.seq !== storedEnd + 1 + index)) return false;

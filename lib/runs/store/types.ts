@@ -52,8 +52,10 @@ export const storedStepSchema = z.object({
   costUsd: z.number().nonnegative().optional(),
   error: z.string().optional(),
   attempt: z.number().int().positive().optional(),
-  /** The task's streamed text, whole (of its last attempt). */
+  /** The task's streamed text (of its last attempt), whole unless `outputTruncated`. */
   output: z.string(),
+  /** The store kept only the beginning of a very long output; the run's events hold all of it. */
+  outputTruncated: z.boolean().optional(),
 });
 export type StoredStep = z.infer<typeof storedStepSchema>;
 
