@@ -10,6 +10,9 @@ import {
   type StoredStep,
 } from "./store/types";
 
+/** Event JSON (UTF-16 units) in one save: a few DynamoDB items, well under a second to write. */
+const MAX_SAVE_UNITS = 1_000_000;
+
 export interface RunRecorderOptions {
   store: RunStore;
   runId: string;
@@ -38,8 +41,8 @@ export class RunRecorder {
   #dirtySteps = new Set<string>();
   #textTask = new Map<string, string>();
   #patch: RunPatch = {};
-  #writing: Promise<void> = Promise.resolve();
-  #queued: Promise<void> | undefined;
+  #writing: Promise<boolean> = Promise.resolve(true);
+  #queued: Promise<boolean> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopPoller: ReturnType<typeof setInterval> | undefined;
   #stopSeen = false;
@@ -110,11 +113,13 @@ export class RunRecorder {
     this.#pending.push({ seq: terminal.seq, json: terminal.json });
     this.#patch = { ...this.#patch, ...final };
     // A store that is briefly away gets about six seconds to come back, backing off, before the
-    // run is left to show as interrupted: its whole transcript is worth that wait.
-    for (let attempt = 0; attempt < 6; attempt++) {
-      await this.#flush();
-      if (this.#pending.length === 0 || this.#lost) return;
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    // run is left to show as interrupted: its whole transcript is worth that wait. A long backlog
+    // takes several saves, each one a success, not a failure to back off from.
+    let failures = 0;
+    while (this.#pending.length > 0 && !this.#lost && failures < 6) {
+      if (await this.#flush()) continue;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** failures));
+      failures += 1;
     }
   }
 
@@ -148,7 +153,7 @@ export class RunRecorder {
    * write waits behind the one under way (it takes everything pending when it starts), so a slow
    * store gets fewer, larger writes instead of a queue that grows and a heartbeat that lags.
    */
-  #flush(): Promise<void> {
+  #flush(): Promise<boolean> {
     if (this.#queued) return this.#queued;
     const next = this.#writing.then(() => {
       this.#queued = undefined;
@@ -159,15 +164,24 @@ export class RunRecorder {
     return next;
   }
 
-  async #write(): Promise<void> {
-    if (this.#lost) return;
-    const events = this.#pending;
+  /**
+   * Saves what is pending, at most about MAX_SAVE_UNITS of events at a time, so that a long
+   * backlog never holds liveness back for longer than one bounded save: the rest follows at once.
+   * Returns whether the save succeeded.
+   */
+  async #write(): Promise<boolean> {
+    if (this.#lost) return false;
+    const events = this.#takeEvents();
+    const whole = this.#pending.length === 0;
     const steps = [...this.#dirtySteps].flatMap((id) => {
       const step = this.#steps.get(id);
       return step ? [{ ...step }] : [];
     });
-    const patch = { ...this.#patch, heartbeatAt: this.#now() };
-    this.#pending = [];
+    // The run's final status goes only with its last events: a store must not see it ended early.
+    const { status, endedAt, stoppedBy, ...ongoing } = this.#patch;
+    const patch = whole
+      ? { ...this.#patch, heartbeatAt: this.#now() }
+      : { ...ongoing, heartbeatAt: this.#now() };
     this.#dirtySteps.clear();
     try {
       await this.#options.store.saveProgress(this.#options.runId, { events, steps, run: patch });
@@ -176,11 +190,24 @@ export class RunRecorder {
         this.#lost = true;
         this.#stopTimer();
         this.#options.onLost();
-        return;
+        return false;
       }
       console.error("saving run progress failed; retrying with the next write", error);
       this.#pending = [...events, ...this.#pending];
       for (const step of steps) this.#dirtySteps.add(step.taskId);
+      return false;
     }
+    if (!whole && this.#timer) void this.#flush();
+    return true;
+  }
+
+  #takeEvents(): StoredEvent[] {
+    let units = 0;
+    let count = 0;
+    while (count < this.#pending.length && (count === 0 || units < MAX_SAVE_UNITS)) {
+      units += this.#pending[count]?.json.length ?? 0;
+      count += 1;
+    }
+    return this.#pending.splice(0, count);
   }
 }
