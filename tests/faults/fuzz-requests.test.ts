@@ -2,19 +2,24 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
+import { RUN_STORES, type SharedStore } from "../support/run-stores";
 
 /**
  * 1000 bad requests from a seeded generator: most are run requests that are valid but for one
  * field, the rest a random mix of bodies, headers, methods, sizes and encodings against every
- * endpoint. Not one 5xx, not one transport failure (but where the body was deliberately too big),
+ * endpoint, on each store. Not one 5xx, not one transport failure (but where the body was deliberately too big),
  * every /api error in JSON, not one model call, and the server healthy at the end.
  */
 let bedrock: FakeBedrock;
 let server: AppServer;
+let store: SharedStore;
 
-beforeAll(async () => {
+async function startFuzzTarget(openStore: () => Promise<SharedStore>): Promise<void> {
+  seed = 7;
   bedrock = await startFakeBedrock(() => ({ events: textAnswer(["should", " not", " happen"]) }));
+  store = await openStore();
   server = await startAppServer({
+    ...store.env,
     BEDROCK_MODEL_ID: "anthropic.claude-haiku-4-5-20251001-v1:0",
     BEDROCK_ENDPOINT_URL: bedrock.endpoint,
     AWS_ACCESS_KEY_ID: "AKIDTEST",
@@ -25,11 +30,13 @@ beforeAll(async () => {
   await fetch(`${server.url}/api/runs`, { method: "POST", body: "{" }).then((response) =>
     response.arrayBuffer(),
   );
-});
-afterAll(async () => {
+}
+
+async function stopFuzzTarget(): Promise<void> {
   await server?.stop();
   await bedrock?.close();
-});
+  await store?.close();
+}
 
 let seed = 7;
 const random = () => {
@@ -163,86 +170,93 @@ function send(
   });
 }
 
-describe("1000 fuzzed bad requests", () => {
-  it("get a clear JSON 4xx, never a 5xx or a dropped connection, never reach a model, and leave the server healthy", async () => {
-    const statuses = new Map<number, number>();
-    let almostValid = 0;
-    for (let index = 0; index < 1000; index++) {
-      const nearMiss = random() < 0.6;
-      const method = nearMiss ? "POST" : pick(METHODS);
-      const path = nearMiss ? "/api/runs" : pick(PATHS);
-      let body = method === "GET" || method === "HEAD" ? undefined : badBody();
-      let headers: Record<string, string> = {};
-      if (nearMiss) {
-        ({ headers, body } = almostValidRun());
-        almostValid += 1;
-      } else {
-        const type = pick(CONTENT_TYPES);
-        if (type) headers["content-type"] = type;
-        if (random() < 0.3) headers.origin = pick(["https://evil.example", "null", "not a url", server.url]);
-        if (random() < 0.1) headers["content-encoding"] = pick(["gzip", "br", "identity"]);
-        if (random() < 0.1) headers["last-event-id"] = pick(["-1", "abc", "99999999999", "1e3", " 5"]);
-        if (random() < 0.1) headers.accept = pick(["application/x-ndjson", "*/*", "text/html"]);
-      }
-      const liesAboutLength = !nearMiss && Boolean(body) && random() < 0.05;
-      if (body && liesAboutLength) headers["content-length"] = String(body.length + 10);
-      const what = `${method} ${path} ${JSON.stringify(headers)} ${body?.length} ${body?.subarray(0, 24).toString("hex") ?? ""}`;
-      const sent = await send(method, path, headers, body, liesAboutLength).catch((error: Error) => ({
-        status: -1,
-        bodyText: error.message,
-      }));
-      statuses.set(sent.status, (statuses.get(sent.status) ?? 0) + 1);
-      if (sent.status === -1) {
-        expect((body?.length ?? 0) > OVERSIZED, `${what}: transport error ${sent.bodyText}`).toBe(true);
-        continue;
-      }
-      if (sent.status === 0) {
-        expect(liesAboutLength, `${what}: no answer`).toBe(true);
-        continue;
-      }
-      if (nearMiss) expect(sent.status, `${what} → ${sent.bodyText}`).toBeGreaterThanOrEqual(400);
-      expect(
-        sent.status,
-        `${method} ${path} ${JSON.stringify(headers)} → ${sent.status} ${sent.bodyText.slice(0, 200)}`,
-      ).toBeLessThan(500);
-      if (sent.status >= 400 && path.startsWith("/api/") && method !== "HEAD") {
-        let parsed: { error?: { code?: string; message?: string } } = {};
-        try {
-          parsed = JSON.parse(sent.bodyText);
-        } catch {
-          throw new Error(`${what} → ${sent.status} not JSON: ${sent.bodyText.slice(0, 80)}`);
-        }
-        expect(parsed.error?.code).toEqual(expect.any(String));
-        expect(parsed.error?.message).toEqual(expect.any(String));
-      }
-    }
-    expect(bedrock.requests).toHaveLength(0);
-    // Most requests are refused (the mix holds a few legitimate ones, e.g. GET /api/health).
-    const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, n]) => sum + n, 0);
-    expect(refused).toBeGreaterThan(800);
-    expect(almostValid).toBeGreaterThan(550);
-    expect(server.output()).not.toMatch(/Unhandled|uncaught/i);
-    const health = await fetch(`${server.url}/api/health`);
-    expect(health.status).toBe(200);
-  }, 120_000);
-});
+describe.each(RUN_STORES)("on %s", (_storeName, openStore) => {
+  beforeAll(() => startFuzzTarget(openStore));
+  afterAll(stopFuzzTarget);
 
-describe("a method a route does not serve", () => {
-  it.each([
-    ["PUT", "/api/runs", "POST, OPTIONS"],
-    ["GET", "/api/runs", "POST, OPTIONS"],
-    ["PATCH", "/api/runs/some-run", "GET, DELETE, HEAD, OPTIONS"],
-    ["POST", "/api/runs/some-run/stream", "GET, HEAD, OPTIONS"],
-    ["DELETE", "/api/runs/some-run/stop", "POST, OPTIONS"],
-    ["POST", "/api/workflows", "GET, HEAD, OPTIONS"],
-    ["DELETE", "/api/health", "GET, HEAD, OPTIONS"],
-  ])("%s %s: 405 method_not_allowed in JSON, with Allow: %s", async (method, path, allow) => {
-    const response = await fetch(`${server.url}${path}`, { method });
-    expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe(allow);
-    expect(response.headers.get("content-type")).toContain("application/json");
-    expect(await response.json()).toEqual({
-      error: { code: "method_not_allowed", message: `This endpoint answers ${allow} only.` },
+  describe("1000 fuzzed bad requests", () => {
+    it("get a clear JSON 4xx, never a 5xx or a dropped connection, never reach a model, and leave the server healthy", async () => {
+      const statuses = new Map<number, number>();
+      let almostValid = 0;
+      for (let index = 0; index < 1000; index++) {
+        const nearMiss = random() < 0.6;
+        const method = nearMiss ? "POST" : pick(METHODS);
+        const path = nearMiss ? "/api/runs" : pick(PATHS);
+        let body = method === "GET" || method === "HEAD" ? undefined : badBody();
+        let headers: Record<string, string> = {};
+        if (nearMiss) {
+          ({ headers, body } = almostValidRun());
+          almostValid += 1;
+        } else {
+          const type = pick(CONTENT_TYPES);
+          if (type) headers["content-type"] = type;
+          if (random() < 0.3)
+            headers.origin = pick(["https://evil.example", "null", "not a url", server.url]);
+          if (random() < 0.1) headers["content-encoding"] = pick(["gzip", "br", "identity"]);
+          if (random() < 0.1) headers["last-event-id"] = pick(["-1", "abc", "99999999999", "1e3", " 5"]);
+          if (random() < 0.1) headers.accept = pick(["application/x-ndjson", "*/*", "text/html"]);
+        }
+        const liesAboutLength = !nearMiss && Boolean(body) && random() < 0.05;
+        if (body && liesAboutLength) headers["content-length"] = String(body.length + 10);
+        const what = `${method} ${path} ${JSON.stringify(headers)} ${body?.length} ${body?.subarray(0, 24).toString("hex") ?? ""}`;
+        const sent = await send(method, path, headers, body, liesAboutLength).catch((error: Error) => ({
+          status: -1,
+          bodyText: error.message,
+        }));
+        statuses.set(sent.status, (statuses.get(sent.status) ?? 0) + 1);
+        if (sent.status === -1) {
+          expect((body?.length ?? 0) > OVERSIZED, `${what}: transport error ${sent.bodyText}`).toBe(true);
+          continue;
+        }
+        if (sent.status === 0) {
+          expect(liesAboutLength, `${what}: no answer`).toBe(true);
+          continue;
+        }
+        if (nearMiss) expect(sent.status, `${what} → ${sent.bodyText}`).toBeGreaterThanOrEqual(400);
+        expect(
+          sent.status,
+          `${method} ${path} ${JSON.stringify(headers)} → ${sent.status} ${sent.bodyText.slice(0, 200)}`,
+        ).toBeLessThan(500);
+        if (sent.status >= 400 && path.startsWith("/api/") && method !== "HEAD") {
+          let parsed: { error?: { code?: string; message?: string } } = {};
+          try {
+            parsed = JSON.parse(sent.bodyText);
+          } catch {
+            throw new Error(`${what} → ${sent.status} not JSON: ${sent.bodyText.slice(0, 80)}`);
+          }
+          expect(parsed.error?.code).toEqual(expect.any(String));
+          expect(parsed.error?.message).toEqual(expect.any(String));
+        }
+      }
+      expect(bedrock.requests).toHaveLength(0);
+      // Most requests are refused (the mix holds a few legitimate ones, e.g. GET /api/health).
+      const refused = [...statuses].filter(([status]) => status >= 400).reduce((sum, [, n]) => sum + n, 0);
+      expect(refused).toBeGreaterThan(800);
+      expect(almostValid).toBeGreaterThan(550);
+      expect(server.output()).not.toMatch(/Unhandled|uncaught/i);
+      const health = await fetch(`${server.url}/api/health`);
+      expect(health.status).toBe(200);
+      expect(store.refusals()).toEqual([]);
+    }, 120_000);
+  });
+
+  describe("a method a route does not serve", () => {
+    it.each([
+      ["PUT", "/api/runs", "POST, OPTIONS"],
+      ["GET", "/api/runs", "POST, OPTIONS"],
+      ["PATCH", "/api/runs/some-run", "GET, DELETE, HEAD, OPTIONS"],
+      ["POST", "/api/runs/some-run/stream", "GET, HEAD, OPTIONS"],
+      ["DELETE", "/api/runs/some-run/stop", "POST, OPTIONS"],
+      ["POST", "/api/workflows", "GET, HEAD, OPTIONS"],
+      ["DELETE", "/api/health", "GET, HEAD, OPTIONS"],
+    ])("%s %s: 405 method_not_allowed in JSON, with Allow: %s", async (method, path, allow) => {
+      const response = await fetch(`${server.url}${path}`, { method });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect(response.headers.get("content-type")).toContain("application/json");
+      expect(await response.json()).toEqual({
+        error: { code: "method_not_allowed", message: `This endpoint answers ${allow} only.` },
+      });
     });
   });
 });

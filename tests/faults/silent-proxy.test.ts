@@ -1,8 +1,9 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { readStream } from "../../scripts/bench/load-client";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
+import { RUN_STORES, type SharedStore } from "../support/run-stores";
 
 /**
  * CloudFront's rule at full scale: it drops an origin connection after 30 s without a byte. A node
@@ -101,33 +102,62 @@ async function runThroughProxy(app: AppServer) {
   }
 }
 
-describe.concurrent("a proxy that cuts 30 s of silence, as CloudFront does", () => {
-  it("with the default heartbeat (10 s), a node silent for 45 s survives to the end", async () => {
-    const app = await startAppServer(appEnv({}));
-    try {
-      const { result, cuts } = await runThroughProxy(app);
-      expect(cuts).toEqual([]);
-      expect(result.error).toBeUndefined();
-      expect(result.terminal).toBe("finish");
-      expect(result.seqErrors).toBe(0);
-      // The silence was real: the node's first token came only after it.
-      expect(result.firstEventMs).toBeGreaterThanOrEqual(SILENCE_MS);
-    } finally {
-      await app.stop();
-    }
-  }, 90_000);
+/** Starts the app on a store of its own for one test, and closes both after it. */
+async function withApp(
+  openStore: () => Promise<SharedStore>,
+  heartbeat: Record<string, string>,
+  test: (app: AppServer, store: SharedStore) => Promise<void>,
+): Promise<void> {
+  const store = await openStore();
+  const app = await startAppServer({ ...store.env, ...appEnv(heartbeat) });
+  try {
+    await test(app, store);
+  } finally {
+    await app.stop();
+    await store.close();
+  }
+}
 
-  it("with heartbeats off, the same run is cut at 30 s of silence (the proxy works)", async () => {
-    const app = await startAppServer(appEnv({ HEARTBEAT_MS: "600000" }));
-    try {
-      const { result, cuts } = await runThroughProxy(app);
-      expect(cuts).toHaveLength(1);
-      expect(cuts[0]).toBeGreaterThanOrEqual(CUT_MS);
-      expect(cuts[0]).toBeLessThan(SILENCE_MS);
-      expect(result.terminal).toBeUndefined();
-      expect(result.firstEventMs).toBeUndefined();
-    } finally {
-      await app.stop();
-    }
-  }, 90_000);
+describe.concurrent("a proxy that cuts 30 s of silence, as CloudFront does", () => {
+  // Concurrent tests assert through their own context's `expect`.
+  it.for(RUN_STORES)(
+    "on %s, with the default heartbeat (10 s), a node silent for 45 s survives to the end",
+    { timeout: 90_000 },
+    ([, openStore], { expect }) =>
+      withApp(openStore, {}, async (app, store) => {
+        const { result, cuts } = await runThroughProxy(app);
+        expect(cuts).toEqual([]);
+        expect(result.error).toBeUndefined();
+        expect(result.terminal).toBe("finish");
+        expect(result.seqErrors).toBe(0);
+        // The silence was real: the node's first token came only after it.
+        expect(result.firstEventMs).toBeGreaterThanOrEqual(SILENCE_MS);
+        // Nor was the run taken for dead while its node was silent (liveness kept up in the store).
+        await expect
+          .poll(
+            async () =>
+              (
+                (await (await fetch(`${app.url}/api/runs/${result.runId}`)).json()) as {
+                  run: { status: string };
+                }
+              ).run.status,
+          )
+          .toBe("done");
+        expect(store.refusals()).toEqual([]);
+      }),
+  );
+
+  it.for(RUN_STORES)(
+    "on %s, with heartbeats off, the same run is cut at 30 s of silence (the proxy works)",
+    { timeout: 90_000 },
+    ([, openStore], { expect }) =>
+      withApp(openStore, { HEARTBEAT_MS: "600000" }, async (app) => {
+        const { result, cuts } = await runThroughProxy(app);
+        expect(cuts).toHaveLength(1);
+        expect(cuts[0]).toBeGreaterThanOrEqual(CUT_MS);
+        expect(cuts[0]).toBeLessThan(SILENCE_MS);
+        expect(result.terminal).toBeUndefined();
+        expect(result.firstEventMs).toBeUndefined();
+      }),
+  );
 });

@@ -1,14 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoRunStore } from "@/lib/runs/store/dynamodb-store";
-import { SqliteRunStore } from "@/lib/runs/store/sqlite-store";
-import type { RunStore } from "@/lib/runs/store/types";
 import { type AppServer, startAppServer } from "../support/app-server";
-import { type LocalDynamo, startDynalite } from "../support/dynalite";
 import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
 import { readSseEvents, type SseEvent } from "../support/read-stream";
+import { RUN_STORES, type SharedStore } from "../support/run-stores";
 import { normalizeTranscript } from "../support/transcript";
 
 /**
@@ -19,40 +13,7 @@ import { normalizeTranscript } from "../support/transcript";
  * apart per model call.
  */
 
-interface SharedStore {
-  env: Record<string, string>;
-  open: () => RunStore;
-  /** Requests DynamoDB would have refused (none for SQLite). */
-  refusals: () => unknown[];
-  close: () => Promise<void>;
-}
-
-async function sqliteStore(): Promise<SharedStore> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), "durable-runs-")), "runs.db");
-  return {
-    env: { RUNS_DB_PATH: dbPath },
-    open: () => new SqliteRunStore(dbPath),
-    refusals: () => [],
-    close: async () => undefined,
-  };
-}
-
-async function dynamoStore(): Promise<SharedStore> {
-  const dynamo: LocalDynamo = await startDynalite();
-  const table = "durable-runs";
-  await dynamo.createRunsTable(table);
-  return {
-    env: { RUN_STORE: "dynamodb", RUNS_TABLE: table, DYNAMODB_ENDPOINT_URL: dynamo.endpoint },
-    open: () => new DynamoRunStore(dynamo.client(), table, 86_400),
-    refusals: () => dynamo.refusals,
-    close: () => dynamo.stop(),
-  };
-}
-
-describe.each([
-  ["SQLite", sqliteStore],
-  ["DynamoDB", dynamoStore],
-])("durable runs on %s", (storeName, openStore) => {
+describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
   let bedrock: FakeBedrock;
   let store: SharedStore;
   const servers: AppServer[] = [];
