@@ -27,6 +27,22 @@ export function compileEdgeHasher(source: string): string {
   return outputText;
 }
 
+/** What Lambda needs to write a function's logs: create its group, its streams, and put events. */
+export const LOG_WRITE_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"];
+
+/**
+ * Lambda@Edge writes to /aws/lambda/us-east-1.<name> in the region of each edge location that ran
+ * it, so any region, but only this account and only that group: the group itself (which
+ * CreateLogGroup acts on) and its streams (`:*`).
+ */
+export function edgeLogsPolicy(accountId: string, functionName: string) {
+  const group = `arn:aws:logs:*:${accountId}:log-group:/aws/lambda/us-east-1.${functionName}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: LOG_WRITE_ACTIONS, Resource: [group, `${group}:*`] }],
+  };
+}
+
 export interface EdgeFunctions {
   originalHost: Aws.cloudfront.Function;
   hasher: Aws.lambda.Function;
@@ -73,22 +89,13 @@ export function createEdgeFunctions(
     },
     { provider: usEast1, ...KEEP_NAME },
   );
+  const accountId = aws.getCallerIdentityOutput({}, { provider: usEast1 }).accountId;
   new aws.iam.RolePolicy(
     `${name}EdgeHasherLogs`,
     {
       name: physicalName(identity, "iamRolePolicy", "EdgeHasherLogs"),
       role: role.id,
-      // Lambda@Edge logs in the region of each edge location, to /aws/lambda/us-east-1.<name>.
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [`arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.${hasherName}:*`],
-          },
-        ],
-      }),
+      policy: accountId.apply((account) => JSON.stringify(edgeLogsPolicy(account, hasherName))),
     },
     { provider: usEast1, ...KEEP_NAME },
   );

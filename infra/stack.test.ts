@@ -351,4 +351,22 @@ describe("the edge functions", () => {
     expect(role.provider).toContain("StepstreamUsEast1");
     expect(only(resources, LAMBDA, "EdgeHasher").inputs.role).toBe(role.state.arn);
   });
+
+  it("lets the edge hasher write only its own log groups, in any region of this account", () => {
+    const policy = only(resources, "aws:iam/rolePolicy:RolePolicy", "EdgeHasherLogs");
+    const hasher = only(resources, LAMBDA, "EdgeHasher");
+    const group = `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/lambda/us-east-1.${hasher.state.name}`;
+    expect(JSON.parse(policy.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [group, `${group}:*`],
+        },
+      ],
+    });
+    expect(policy.provider).toContain("StepstreamUsEast1");
+    expect(policy.inputs.role).toBe(only(resources, "aws:iam/role:Role", "EdgeHasherRole").id);
+  });
 });
