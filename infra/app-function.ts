@@ -1,4 +1,5 @@
 import type * as Aws from "@pulumi/aws";
+import { type AppSecrets, appEnvironment } from "./app-environment.ts";
 import { appPolicyDocument, trustPolicy } from "./app-policy.ts";
 import type { InfraDeps, Output } from "./deps.ts";
 import { deployedAppTags } from "./dev-guard.ts";
@@ -85,6 +86,7 @@ export function createAppFunction(
     imageUri: Output<string>;
     table: Aws.dynamodb.Table;
     settings: StackSettings;
+    secrets: AppSecrets;
   },
 ): AppFunction {
   const { name, identity, settings, table } = options;
@@ -136,19 +138,11 @@ export function createAppFunction(
       memorySize: settings.memoryMb,
       timeout: settings.lambdaTimeoutSeconds,
       loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      // A ceiling as well as a reservation: a flood cannot run more copies than this. -1 is the
+      // provider's "no reservation" (0 would stop the function from running at all).
+      reservedConcurrentExecutions: settings.reservedConcurrency > 0 ? settings.reservedConcurrency : -1,
       environment: {
-        variables: {
-          // The image sets these too; repeated so the function's configuration says it all.
-          AWS_LWA_INVOKE_MODE: "response_stream",
-          AWS_LWA_READINESS_CHECK_PATH: "/api/health",
-          MODEL_PROVIDER: "bedrock",
-          BEDROCK_MODEL_ID: settings.modelId,
-          // AWS_REGION is Lambda's own (the stack's region); Bedrock is called there.
-          RUN_STORE: "dynamodb",
-          RUNS_TABLE: table.name,
-          HEARTBEAT_MS: String(settings.heartbeatMs),
-          RUN_DEADLINE_MS: String(settings.runDeadlineMs),
-        },
+        variables: appEnvironment(settings, { tableName: table.name, secrets: options.secrets }),
       },
     },
     { dependsOn: [policy], ...KEEP_NAME },

@@ -1,31 +1,14 @@
-import { fileURLToPath } from "node:url";
-import * as aws from "@pulumi/aws";
-import * as dockerbuild from "@pulumi/docker-build";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAME_SHAPES, type NameKind, physicalName } from "./naming";
 import { defaultSettings } from "./settings";
-import { createStack } from "./stack";
 import { AWS_NAME_RULES, nameProblem, UNNAMED_TYPES } from "./testing/aws-name-rules";
-import { installPulumiMocks, providerName, resolved, settle } from "./testing/pulumi-mocks";
+import { providerName } from "./testing/pulumi-mocks";
+import { buildTestStack, LONG_STAGE, type TestStack } from "./testing/test-stack";
 
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-const resources = installPulumiMocks();
-/** 40 characters, upper and lower case, digits and hyphens: all SST allows in a stage name. */
-const LONG_STAGE = "Feature-ABC-1234-checkout-v2-with-a-long";
+let resources: TestStack["resources"];
 
 beforeAll(async () => {
-  const stack = createStack(
-    { aws, pulumi, dockerbuild },
-    {
-      name: "Stepstream",
-      identity: { app: "stepstream", stage: LONG_STAGE },
-      projectRoot,
-      settings: defaultSettings,
-    },
-  );
-  await resolved(stack.cdn.url);
-  await settle(resources);
+  ({ resources } = await buildTestStack(defaultSettings, LONG_STAGE));
 });
 
 describe("every physical name in the stack, for a 40-character stage", () => {

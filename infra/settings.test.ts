@@ -47,6 +47,51 @@ describe("stack settings", () => {
     expect(() => settingsFromEnv(env)).toThrow(error);
   });
 
+  it("reserve 50 executions by default, any other count when asked, and none for 0", () => {
+    expect(defaultSettings.reservedConcurrency).toBe(50);
+    expect(settingsFromEnv({ STEPSTREAM_RESERVED_CONCURRENCY: "8" }).reservedConcurrency).toBe(8);
+    expect(settingsFromEnv({ STEPSTREAM_RESERVED_CONCURRENCY: "0" }).reservedConcurrency).toBe(0);
+  });
+
+  it("take OIDC sign-in, AUTH_REQUIRED and the app's limits from the deploying shell", () => {
+    const settings = settingsFromEnv({
+      AUTH_OIDC_ISSUER: "https://accounts.example.com",
+      AUTH_OIDC_CLIENT_ID: "stepstream-web",
+      AUTH_REQUIRED: "1",
+      VISITOR_RUNS_PER_DAY: "0",
+      DAILY_TOKEN_LIMIT: "5000000",
+    });
+    expect(settings.auth).toEqual({
+      required: "1",
+      oidc: { issuer: "https://accounts.example.com", clientId: "stepstream-web" },
+    });
+    expect(settings.appLimits).toEqual({ VISITOR_RUNS_PER_DAY: 0, DAILY_TOKEN_LIMIT: 5_000_000 });
+    expect(settingsFromEnv({}).auth).toEqual({});
+    expect(settingsFromEnv({ AUTH_REQUIRED: "false" }).auth).toEqual({ required: "false" });
+  });
+
+  it.each([
+    [{ STEPSTREAM_RESERVED_CONCURRENCY: "-1" }, /STEPSTREAM_RESERVED_CONCURRENCY must be a whole number/],
+    [{ STEPSTREAM_RESERVED_CONCURRENCY: "ten" }, /STEPSTREAM_RESERVED_CONCURRENCY must be a whole number/],
+    [
+      { AUTH_OIDC_ISSUER: "https://accounts.example.com" },
+      /AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID together/,
+    ],
+    [{ AUTH_OIDC_ISSUER: "http://accounts.example.com", AUTH_OIDC_CLIENT_ID: "x" }, /https URL/],
+    [{ AUTH_REQUIRED: "true" }, /AUTH_REQUIRED=true needs AUTH_OIDC_ISSUER/],
+    [{ AUTH_REQUIRED: "yes" }, /AUTH_REQUIRED must be true or false/],
+    [
+      { VISITOR_RUNS_PER_DAY: "-3" },
+      /VISITOR_RUNS_PER_DAY must be a whole number, 0 or more \(0 turns it off\)/,
+    ],
+    [{ CLIENT_RUNS_PER_DAY: "1.5" }, /CLIENT_RUNS_PER_DAY must be a whole number/],
+    [{ DAILY_TOKEN_LIMIT: "1e6" }, /DAILY_TOKEN_LIMIT must be a whole number/],
+    [{ VISITOR_TOKENS_PER_DAY: "lots" }, /VISITOR_TOKENS_PER_DAY must be a whole number/],
+    [{ VISITOR_CONCURRENT_RUNS: " 2" }, /VISITOR_CONCURRENT_RUNS must be a whole number/],
+  ])("refuse %j", (env, error) => {
+    expect(() => settingsFromEnv(env)).toThrow(error);
+  });
+
   it("refuse a heartbeat CloudFront would time out before", () => {
     expect(() => checkSettings({ ...defaultSettings, heartbeatMs: 60_000 })).toThrow(/heartbeat/);
   });

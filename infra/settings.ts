@@ -3,6 +3,16 @@
  * the tests can check the numbers against each other.
  */
 
+/** The app's own limits, passed through from the deploying shell when set (0 turns one off). */
+export const APP_LIMITS = [
+  "VISITOR_RUNS_PER_DAY",
+  "VISITOR_TOKENS_PER_DAY",
+  "VISITOR_CONCURRENT_RUNS",
+  "CLIENT_RUNS_PER_DAY",
+  "DAILY_TOKEN_LIMIT",
+] as const;
+export type AppLimit = (typeof APP_LIMITS)[number];
+
 export interface StackSettings {
   /** Bedrock model id, cross-region inference-profile id (`us.…`, `eu.…`, `global.…`) or ARN. */
   modelId: string;
@@ -28,6 +38,15 @@ export interface StackSettings {
   runRetentionDays: number;
   /** An optional custom domain, with an ACM certificate in us-east-1 that covers it. */
   domain?: { name: string; certificateArn: string };
+  /**
+   * Concurrent executions reserved for the app function, which are also its ceiling: a flood of
+   * requests cannot run more copies than this (nor starve the account's other functions). 0
+   * reserves nothing and leaves the function unlimited.
+   */
+  reservedConcurrency: number;
+  /** Sign-in: an OIDC provider (its client secret is an SST secret) and whether sign-in is required. */
+  auth: { required?: string; oidc?: { issuer: string; clientId: string } };
+  appLimits: Partial<Record<AppLimit, number>>;
 }
 
 export const defaultSettings: StackSettings = {
@@ -42,21 +61,15 @@ export const defaultSettings: StackSettings = {
   priceClass: "PriceClass_100",
   architecture: "arm64",
   runRetentionDays: 30,
+  reservedConcurrency: 50,
+  auth: {},
+  appLimits: {},
 };
 
-/** Reads overrides from the deploying shell's environment (STEPSTREAM_*), validated. */
-export function settingsFromEnv(
-  env: Record<string, string | undefined>,
-  base = defaultSettings,
-): StackSettings {
-  const number = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0)
-      throw new Error(`${name} must be a positive integer, got "${raw}"`);
-    return value;
-  };
+type Env = Record<string, string | undefined>;
+
+/** Reads overrides from the deploying shell's environment (STEPSTREAM_*, AUTH_*, limits), validated. */
+export function settingsFromEnv(env: Env, base = defaultSettings): StackSettings {
   const priceClass = env.STEPSTREAM_PRICE_CLASS || base.priceClass;
   if (!["PriceClass_100", "PriceClass_200", "PriceClass_All"].includes(priceClass)) {
     throw new Error(`STEPSTREAM_PRICE_CLASS must be PriceClass_100, PriceClass_200 or PriceClass_All`);
@@ -70,14 +83,75 @@ export function settingsFromEnv(
     ...base,
     modelId: env.BEDROCK_MODEL_ID || base.modelId,
     region: env.AWS_REGION || base.region,
-    memoryMb: number("STEPSTREAM_MEMORY_MB", base.memoryMb),
-    lambdaTimeoutSeconds: number("STEPSTREAM_TIMEOUT_SECONDS", base.lambdaTimeoutSeconds),
-    runDeadlineMs: number("STEPSTREAM_RUN_DEADLINE_MS", base.runDeadlineMs),
+    memoryMb: positive(env, "STEPSTREAM_MEMORY_MB", base.memoryMb),
+    lambdaTimeoutSeconds: positive(env, "STEPSTREAM_TIMEOUT_SECONDS", base.lambdaTimeoutSeconds),
+    runDeadlineMs: positive(env, "STEPSTREAM_RUN_DEADLINE_MS", base.runDeadlineMs),
     priceClass: priceClass as StackSettings["priceClass"],
     ...(domainName && certificateArn ? { domain: { name: domainName, certificateArn } } : {}),
+    reservedConcurrency: nonNegative(env, "STEPSTREAM_RESERVED_CONCURRENCY") ?? base.reservedConcurrency,
+    auth: authFromEnv(env),
+    appLimits: Object.fromEntries(
+      APP_LIMITS.flatMap((name) => {
+        const value = nonNegative(env, name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    ),
   };
   checkSettings(settings);
   return settings;
+}
+
+function isSet(env: Env, name: string): boolean {
+  return env[name] !== undefined && env[name] !== "";
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  if (!isSet(env, name)) return fallback;
+  const value = Number(env[name]);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
+  }
+  return value;
+}
+
+/** A count where 0 means "none" or "off": digits only, so "1.5", "-1" and "1e3" are refused. */
+function nonNegative(env: Env, name: string): number | undefined {
+  if (!isSet(env, name)) return undefined;
+  const raw = env[name] ?? "";
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+    throw new Error(`${name} must be a whole number, 0 or more (0 turns it off), got "${raw}"`);
+  }
+  return value;
+}
+
+/** "true"/"false" (or "1"/"0", as the app reads its own flags). */
+function flag(env: Env, name: string): boolean | undefined {
+  if (!isSet(env, name)) return undefined;
+  const raw = env[name] ?? "";
+  if (!["true", "false", "1", "0"].includes(raw)) {
+    throw new Error(`${name} must be true or false, got "${raw}"`);
+  }
+  return raw === "true" || raw === "1";
+}
+
+function authFromEnv(env: Env): StackSettings["auth"] {
+  const issuer = env.AUTH_OIDC_ISSUER;
+  const clientId = env.AUTH_OIDC_CLIENT_ID;
+  if (Boolean(issuer) !== Boolean(clientId)) {
+    throw new Error("Set AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID together");
+  }
+  if (issuer && !(URL.canParse(issuer) && new URL(issuer).protocol === "https:")) {
+    throw new Error(`AUTH_OIDC_ISSUER must be an https URL, got "${issuer}"`);
+  }
+  const required = flag(env, "AUTH_REQUIRED");
+  if (required && !issuer) {
+    throw new Error("AUTH_REQUIRED=true needs AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID");
+  }
+  return {
+    ...(required === undefined ? {} : { required: env.AUTH_REQUIRED }),
+    ...(issuer && clientId ? { oidc: { issuer, clientId } } : {}),
+  };
 }
 
 /** The numbers must agree with each other, or streams get cut with no terminal event. */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as Aws from "@pulumi/aws";
+import type { AppSecrets } from "./app-environment.ts";
 import { createAppFunction, createAppImage } from "./app-function.ts";
 import { createCdn } from "./cdn.ts";
 import type { InfraDeps } from "./deps.ts";
@@ -9,7 +10,9 @@ import type { StackIdentity } from "./naming.ts";
 import { createRunsTable } from "./runs-table.ts";
 import type { StackSettings } from "./settings.ts";
 
-/** The whole deployed stack: image, function, URL, edge functions, CloudFront, permissions. */
+/**
+ * The whole deployed stack: image, function, URL, edge functions, CloudFront, permissions.
+ */
 export function createStack(
   deps: InfraDeps,
   options: {
@@ -17,6 +20,7 @@ export function createStack(
     identity: StackIdentity;
     projectRoot: string;
     settings: StackSettings;
+    secrets: AppSecrets;
     table?: Aws.dynamodb.Table;
   },
 ) {
@@ -29,7 +33,14 @@ export function createStack(
     contextDir: projectRoot,
     architecture: settings.architecture,
   });
-  const app = createAppFunction(deps, { name, identity, imageUri, table, settings });
+  const app = createAppFunction(deps, {
+    name,
+    identity,
+    imageUri,
+    table,
+    settings,
+    secrets: options.secrets,
+  });
   // Lambda@Edge functions are created in us-east-1, whatever region the stack is in.
   const usEast1 = new aws.Provider(`${name}UsEast1`, { region: "us-east-1" });
   const edge = createEdgeFunctions(deps, {

@@ -174,6 +174,11 @@ export async function settle(resources: RecordedResource[]): Promise<void> {
   }
 }
 
+/** A secret input as the mocks receive it: Pulumi's secret wrapper (its signature) around the value. */
+export function asSecret(value: unknown): Record<string, unknown> {
+  return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+}
+
 /** Resolves an output's value (under mocks every output resolves). */
 export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
