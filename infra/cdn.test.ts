@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { HSTS_MAX_AGE_SECONDS, SECURITY_HEADERS } from "../lib/http/security-headers";
 import { defaultSettings, type StackSettings } from "./settings";
 import { ACCOUNT, DISTRIBUTION_DOMAIN, FUNCTION_URL, only, resolved } from "./testing/pulumi-mocks";
 import { buildTestStack, projectRoot, type TestStack } from "./testing/test-stack";
@@ -14,6 +15,30 @@ beforeAll(async () => {
 });
 
 const LAMBDA = "aws:lambda/function:Function";
+
+interface CloudFrontSecurityHeaders {
+  strictTransportSecurity: { accessControlMaxAgeSec: number; includeSubdomains?: boolean; preload?: boolean };
+  contentSecurityPolicy: { contentSecurityPolicy: string };
+  contentTypeOptions: Record<string, unknown>;
+  referrerPolicy: { referrerPolicy: string };
+  frameOptions: { frameOption: string };
+}
+
+/** The headers CloudFront sends for a policy's security settings, as its developer guide describes them. */
+function asSentByCloudFront(config: CloudFrontSecurityHeaders): Record<string, string> {
+  const hsts = config.strictTransportSecurity;
+  return {
+    "Strict-Transport-Security": [
+      `max-age=${hsts.accessControlMaxAgeSec}`,
+      ...(hsts.includeSubdomains ? ["includeSubDomains"] : []),
+      ...(hsts.preload ? ["preload"] : []),
+    ].join("; "),
+    "Content-Security-Policy": config.contentSecurityPolicy.contentSecurityPolicy,
+    ...(config.contentTypeOptions ? { "X-Content-Type-Options": "nosniff" } : {}),
+    "Referrer-Policy": config.referrerPolicy.referrerPolicy,
+    "X-Frame-Options": config.frameOptions.frameOption,
+  };
+}
 
 describe("CloudFront", () => {
   const distribution = () => only(resources, "aws:cloudfront/distribution:Distribution");
@@ -61,6 +86,25 @@ describe("CloudFront", () => {
         allowedMethods: ["GET", "HEAD"],
       }),
     ]);
+  });
+
+  it("adds the app's security headers, overriding the origin's, to the responses of every cache behavior", () => {
+    const policy = only(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+    const behaviors = [
+      defaultBehavior(),
+      ...(distribution().inputs.orderedCacheBehaviors as Record<string, unknown>[]),
+    ];
+    expect(behaviors.map((behavior) => behavior.responseHeadersPolicyId)).toEqual([policy.id, policy.id]);
+    const config = policy.inputs.securityHeadersConfig as CloudFrontSecurityHeaders;
+    expect(Object.values(config).every((header) => header.override === true)).toBe(true);
+    expect(config.strictTransportSecurity).toMatchObject({
+      accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+      includeSubdomains: true,
+    });
+    expect(config.frameOptions.frameOption).toBe("DENY");
+    expect(config.contentSecurityPolicy.contentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(asSentByCloudFront(config)).toEqual(SECURITY_HEADERS);
+    expect(policy.inputs.customHeadersConfig).toBeUndefined();
   });
 
   it("sets X-Original-Host at viewer request and hashes bodies at origin request, with the body", () => {

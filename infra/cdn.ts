@@ -1,6 +1,7 @@
 import type * as Aws from "@pulumi/aws";
 import type { InfraDeps, Output } from "./deps.ts";
 import { KEEP_NAME, physicalName, type StackIdentity } from "./naming.ts";
+import { securityHeadersConfig } from "./security-headers.ts";
 import type { StackSettings } from "./settings.ts";
 
 /** CloudFront's managed policies (their ids are fixed and the same in every account). */
@@ -22,6 +23,7 @@ const ORIGIN_ID = "app";
 export interface Cdn {
   distribution: Aws.cloudfront.Distribution;
   originAccessControl: Aws.cloudfront.OriginAccessControl;
+  responseHeadersPolicy: Aws.cloudfront.ResponseHeadersPolicy;
   permissions: Aws.lambda.Permission[];
   url: Output<string>;
 }
@@ -40,6 +42,8 @@ export function createCdn(
     functionUrl: Output<string>;
     originalHostArn: Output<string>;
     hasherVersionArn: Output<string>;
+    /** The WAF web ACL to attach, when there is one (its ARN, as WAFv2 wants). */
+    webAclArn?: Output<string>;
     settings: StackSettings;
   },
 ): Cdn {
@@ -55,6 +59,16 @@ export function createCdn(
     },
     KEEP_NAME,
   );
+  // The app's security headers, on the app's responses and the cached build assets' alike.
+  const responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
+    `${name}SecurityHeaders`,
+    {
+      name: physicalName(options.identity, "responseHeadersPolicy", "SecurityHeaders"),
+      comment: "The app's security headers (lib/http/security-headers.ts)",
+      securityHeadersConfig: securityHeadersConfig(),
+    },
+    KEEP_NAME,
+  );
   const viewerRequest = [{ eventType: "viewer-request", functionArn: options.originalHostArn }];
   const distribution = new aws.cloudfront.Distribution(`${name}Cdn`, {
     enabled: true,
@@ -62,6 +76,7 @@ export function createCdn(
     httpVersion: "http2and3",
     isIpv6Enabled: true,
     priceClass: settings.priceClass,
+    webAclId: options.webAclArn,
     aliases: settings.domain ? [settings.domain.name] : [],
     origins: [
       {
@@ -85,6 +100,7 @@ export function createCdn(
       cachedMethods: ["GET", "HEAD"],
       cachePolicyId: MANAGED.cachingDisabled,
       originRequestPolicyId: MANAGED.allViewerExceptHostHeader,
+      responseHeadersPolicyId: responseHeadersPolicy.id,
       // Compressing would hold back streamed events until a compression block fills.
       compress: false,
       functionAssociations: viewerRequest,
@@ -102,6 +118,7 @@ export function createCdn(
         allowedMethods: ["GET", "HEAD"],
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: MANAGED.cachingOptimized,
+        responseHeadersPolicyId: responseHeadersPolicy.id,
         compress: true,
       },
     ],
@@ -133,5 +150,5 @@ export function createCdn(
   const url = settings.domain
     ? pulumi.output(`https://${settings.domain.name}`)
     : pulumi.interpolate`https://${distribution.domainName}`;
-  return { distribution, originAccessControl, permissions, url };
+  return { distribution, originAccessControl, responseHeadersPolicy, permissions, url };
 }

@@ -1,14 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { NAME_SHAPES, type NameKind, physicalName } from "./naming";
-import { defaultSettings } from "./settings";
-import { AWS_NAME_RULES, nameProblem, UNNAMED_TYPES } from "./testing/aws-name-rules";
-import { providerName } from "./testing/pulumi-mocks";
+import { defaultSettings, type StackSettings } from "./settings";
+import { AWS_NAME_RULES, nameProblem, UNNAMED_TYPES, WAF_METRIC_NAME_RULE } from "./testing/aws-name-rules";
+import { only, providerName } from "./testing/pulumi-mocks";
 import { buildTestStack, LONG_STAGE, type TestStack } from "./testing/test-stack";
 
+/** Every optional guard on, so every kind of resource the stack can create is named here. */
+const settings: StackSettings = {
+  ...defaultSettings,
+  waf: { enabled: true, runLimit: 100 },
+  spendAlarm: { email: "team@example.com", monthlyUsd: 100, services: ["Amazon Bedrock"] },
+};
 let resources: TestStack["resources"];
 
 beforeAll(async () => {
-  ({ resources } = await buildTestStack(defaultSettings, LONG_STAGE));
+  ({ resources } = await buildTestStack(settings, LONG_STAGE));
 });
 
 describe("every physical name in the stack, for a 40-character stage", () => {
@@ -27,6 +33,22 @@ describe("every physical name in the stack, for a 40-character stage", () => {
     }
     expect(problems).toEqual([]);
     expect(resources.length).toBeGreaterThan(15);
+  });
+
+  it("names the WAF rule and its metrics as AWS WAF accepts", () => {
+    const webAcl = only(resources, "aws:wafv2/webAcl:WebAcl").inputs as {
+      visibilityConfig: { metricName: string };
+      rules: { name: string; visibilityConfig: { metricName: string } }[];
+    };
+    const ruleNames = AWS_NAME_RULES["aws:wafv2/webAcl:WebAcl"];
+    const problems = [
+      ...webAcl.rules.map((rule) => ruleNames && nameProblem(rule.name, ruleNames)),
+      ...[webAcl.visibilityConfig, ...webAcl.rules.map((rule) => rule.visibilityConfig)].map((config) =>
+        nameProblem(config.metricName, WAF_METRIC_NAME_RULE),
+      ),
+    ];
+    expect(problems.filter(Boolean)).toEqual([]);
+    expect(webAcl.rules).toHaveLength(1);
   });
 
   it("names the app and the stage, so a person can tell whose resource it is", () => {
@@ -57,6 +79,9 @@ describe("physicalName", () => {
     cloudfrontFunction: "aws:cloudfront/function:Function",
     originAccessControl: "aws:cloudfront/originAccessControl:OriginAccessControl",
     dynamodbTable: "aws:dynamodb/table:Table",
+    responseHeadersPolicy: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    wafWebAcl: "aws:wafv2/webAcl:WebAcl",
+    budget: "aws:budgets/budget:Budget",
   };
   const stages = ["a", "prod", "X", "-leading", "trailing-", "double--hyphen", "UPPER", "9lives", LONG_STAGE];
   const random = (seed: number) => {

@@ -35,6 +35,9 @@ export const NAME_SHAPES = {
   cloudfrontFunction: { maxLength: 64, invalid: /[^a-zA-Z0-9_-]/g },
   originAccessControl: { maxLength: 64, invalid: /[^a-zA-Z0-9_-]/g },
   dynamodbTable: { maxLength: 255, invalid: /[^a-zA-Z0-9_.-]/g },
+  responseHeadersPolicy: { maxLength: 128, invalid: /[^a-zA-Z0-9_-]/g },
+  wafWebAcl: { maxLength: 128, invalid: /[^a-zA-Z0-9_-]/g },
+  budget: { maxLength: 100, invalid: /[^a-zA-Z0-9_-]/g },
 } satisfies Record<string, NameShape>;
 
 export type NameKind = keyof typeof NAME_SHAPES;

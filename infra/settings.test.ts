@@ -53,6 +53,36 @@ describe("stack settings", () => {
     expect(settingsFromEnv({ STEPSTREAM_RESERVED_CONCURRENCY: "0" }).reservedConcurrency).toBe(0);
   });
 
+  it("leave the WAF off unless STEPSTREAM_WAF=true, with 100 run starts per address in 5 minutes", () => {
+    expect(settingsFromEnv({}).waf).toEqual({ enabled: false, runLimit: 100 });
+    expect(settingsFromEnv({ STEPSTREAM_WAF: "true" }).waf).toEqual({ enabled: true, runLimit: 100 });
+    expect(settingsFromEnv({ STEPSTREAM_WAF: "true", STEPSTREAM_WAF_RUN_LIMIT: "30" }).waf).toEqual({
+      enabled: true,
+      runLimit: 30,
+    });
+    expect(settingsFromEnv({ STEPSTREAM_WAF: "false" }).waf.enabled).toBe(false);
+  });
+
+  it("create the spend alarm only with an email, at $100 a month on the default model's two Bedrock services", () => {
+    expect(settingsFromEnv({}).spendAlarm).toBeUndefined();
+    expect(settingsFromEnv({ STEPSTREAM_ALARM_EMAIL: "ops@example.com" }).spendAlarm).toEqual({
+      email: "ops@example.com",
+      monthlyUsd: 100,
+      services: ["Amazon Bedrock", "Claude Haiku 4.5 (Amazon Bedrock Edition)"],
+    });
+    const custom = settingsFromEnv({
+      STEPSTREAM_ALARM_EMAIL: "ops@example.com",
+      STEPSTREAM_MONTHLY_BUDGET_USD: "12.50",
+      BEDROCK_MODEL_ID: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      STEPSTREAM_BUDGET_SERVICES: "Amazon Bedrock, Claude Sonnet 4.5 (Amazon Bedrock Edition)",
+    });
+    expect(custom.spendAlarm).toEqual({
+      email: "ops@example.com",
+      monthlyUsd: 12.5,
+      services: ["Amazon Bedrock", "Claude Sonnet 4.5 (Amazon Bedrock Edition)"],
+    });
+  });
+
   it("take OIDC sign-in, AUTH_REQUIRED and the app's limits from the deploying shell", () => {
     const settings = settingsFromEnv({
       AUTH_OIDC_ISSUER: "https://accounts.example.com",
@@ -73,6 +103,17 @@ describe("stack settings", () => {
   it.each([
     [{ STEPSTREAM_RESERVED_CONCURRENCY: "-1" }, /STEPSTREAM_RESERVED_CONCURRENCY must be a whole number/],
     [{ STEPSTREAM_RESERVED_CONCURRENCY: "ten" }, /STEPSTREAM_RESERVED_CONCURRENCY must be a whole number/],
+    [{ STEPSTREAM_WAF: "yes" }, /STEPSTREAM_WAF must be true or false/],
+    [{ STEPSTREAM_WAF_RUN_LIMIT: "50" }, /no effect without STEPSTREAM_WAF=true/],
+    [{ STEPSTREAM_WAF: "true", STEPSTREAM_WAF_RUN_LIMIT: "5" }, /from 10 to 2,000,000,000/],
+    [{ STEPSTREAM_ALARM_EMAIL: "ops" }, /STEPSTREAM_ALARM_EMAIL must be an email address/],
+    [{ STEPSTREAM_MONTHLY_BUDGET_USD: "50" }, /no effect without STEPSTREAM_ALARM_EMAIL/],
+    [{ STEPSTREAM_ALARM_EMAIL: "o@example.com", STEPSTREAM_MONTHLY_BUDGET_USD: "0" }, /positive amount/],
+    [{ STEPSTREAM_ALARM_EMAIL: "o@example.com", STEPSTREAM_MONTHLY_BUDGET_USD: "1e3" }, /positive amount/],
+    [
+      { STEPSTREAM_ALARM_EMAIL: "o@example.com", BEDROCK_MODEL_ID: "amazon.nova-pro-v1:0" },
+      /services amazon.nova-pro-v1:0 bills under are not known here: set STEPSTREAM_BUDGET_SERVICES/,
+    ],
     [
       { AUTH_OIDC_ISSUER: "https://accounts.example.com" },
       /AUTH_OIDC_ISSUER and AUTH_OIDC_CLIENT_ID together/,

@@ -1,3 +1,5 @@
+import { bedrockBillingServices } from "./spend-alarm.ts";
+
 /**
  * Every choice the stack makes, in one place with its reason, so `sst.config.ts` stays thin and
  * the tests can check the numbers against each other.
@@ -44,6 +46,10 @@ export interface StackSettings {
    * reserves nothing and leaves the function unlimited.
    */
   reservedConcurrency: number;
+  /** The optional WAF web ACL: a per-address limit on run starts, in front of the app's own. */
+  waf: { enabled: boolean; runLimit: number };
+  /** The optional spend alarm: a monthly Bedrock cost budget that emails, never stops anything. */
+  spendAlarm?: { email: string; monthlyUsd: number; services: string[] };
   /** Sign-in: an OIDC provider (its client secret is an SST secret) and whether sign-in is required. */
   auth: { required?: string; oidc?: { issuer: string; clientId: string } };
   appLimits: Partial<Record<AppLimit, number>>;
@@ -62,9 +68,13 @@ export const defaultSettings: StackSettings = {
   architecture: "arm64",
   runRetentionDays: 30,
   reservedConcurrency: 50,
+  waf: { enabled: false, runLimit: 100 },
   auth: {},
   appLimits: {},
 };
+
+/** Without an override, the budget's limit in US dollars a month. */
+export const DEFAULT_MONTHLY_BUDGET_USD = 100;
 
 type Env = Record<string, string | undefined>;
 
@@ -79,9 +89,10 @@ export function settingsFromEnv(env: Env, base = defaultSettings): StackSettings
   if (Boolean(domainName) !== Boolean(certificateArn)) {
     throw new Error("Set STEPSTREAM_DOMAIN and STEPSTREAM_CERTIFICATE_ARN together");
   }
+  const modelId = env.BEDROCK_MODEL_ID || base.modelId;
   const settings: StackSettings = {
     ...base,
-    modelId: env.BEDROCK_MODEL_ID || base.modelId,
+    modelId,
     region: env.AWS_REGION || base.region,
     memoryMb: positive(env, "STEPSTREAM_MEMORY_MB", base.memoryMb),
     lambdaTimeoutSeconds: positive(env, "STEPSTREAM_TIMEOUT_SECONDS", base.lambdaTimeoutSeconds),
@@ -89,6 +100,8 @@ export function settingsFromEnv(env: Env, base = defaultSettings): StackSettings
     priceClass: priceClass as StackSettings["priceClass"],
     ...(domainName && certificateArn ? { domain: { name: domainName, certificateArn } } : {}),
     reservedConcurrency: nonNegative(env, "STEPSTREAM_RESERVED_CONCURRENCY") ?? base.reservedConcurrency,
+    waf: wafFromEnv(env, base.waf),
+    ...spendAlarmFromEnv(env, modelId),
     auth: authFromEnv(env),
     appLimits: Object.fromEntries(
       APP_LIMITS.flatMap((name) => {
@@ -135,6 +148,42 @@ function flag(env: Env, name: string): boolean | undefined {
   return raw === "true" || raw === "1";
 }
 
+function wafFromEnv(env: Env, base: StackSettings["waf"]): StackSettings["waf"] {
+  const enabled = flag(env, "STEPSTREAM_WAF") ?? base.enabled;
+  if (!enabled && isSet(env, "STEPSTREAM_WAF_RUN_LIMIT")) {
+    throw new Error("STEPSTREAM_WAF_RUN_LIMIT has no effect without STEPSTREAM_WAF=true");
+  }
+  return { enabled, runLimit: positive(env, "STEPSTREAM_WAF_RUN_LIMIT", base.runLimit) };
+}
+
+function spendAlarmFromEnv(env: Env, modelId: string): Pick<StackSettings, "spendAlarm"> {
+  const email = env.STEPSTREAM_ALARM_EMAIL;
+  if (!email) {
+    for (const name of ["STEPSTREAM_MONTHLY_BUDGET_USD", "STEPSTREAM_BUDGET_SERVICES"]) {
+      if (isSet(env, name)) throw new Error(`${name} has no effect without STEPSTREAM_ALARM_EMAIL`);
+    }
+    return {};
+  }
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new Error(`STEPSTREAM_ALARM_EMAIL must be an email address, got "${email}"`);
+  }
+  const rawLimit = env.STEPSTREAM_MONTHLY_BUDGET_USD || String(DEFAULT_MONTHLY_BUDGET_USD);
+  if (!/^\d+(\.\d{1,2})?$/.test(rawLimit) || Number(rawLimit) <= 0) {
+    throw new Error(`STEPSTREAM_MONTHLY_BUDGET_USD must be a positive amount of dollars, got "${rawLimit}"`);
+  }
+  const services = env.STEPSTREAM_BUDGET_SERVICES
+    ? env.STEPSTREAM_BUDGET_SERVICES.split(",").map((service) => service.trim())
+    : bedrockBillingServices(modelId);
+  if (!services?.length || services.some((service) => !service)) {
+    throw new Error(
+      `The Cost Explorer services ${modelId} bills under are not known here: set STEPSTREAM_BUDGET_SERVICES ` +
+        `(comma-separated, as Cost Explorer's Service filter lists them after a first run), e.g. ` +
+        `"Amazon Bedrock,Claude Sonnet 4.5 (Amazon Bedrock Edition)"`,
+    );
+  }
+  return { spendAlarm: { email, monthlyUsd: Number(rawLimit), services } };
+}
+
 function authFromEnv(env: Env): StackSettings["auth"] {
   const issuer = env.AUTH_OIDC_ISSUER;
   const clientId = env.AUTH_OIDC_CLIENT_ID;
@@ -165,5 +214,9 @@ export function checkSettings(settings: StackSettings): void {
   if (settings.lambdaTimeoutSeconds > 900) throw new Error("Lambda's timeout is at most 900 s");
   if (settings.originReadTimeoutSeconds > 60) {
     throw new Error("CloudFront's origin read timeout is at most 60 s without a quota increase");
+  }
+  // AWS WAF's rate-based rules count from 10 to 2,000,000,000 requests per window.
+  if (settings.waf.runLimit < 10 || settings.waf.runLimit > 2_000_000_000) {
+    throw new Error("STEPSTREAM_WAF_RUN_LIMIT must be from 10 to 2,000,000,000 (AWS WAF's range)");
   }
 }

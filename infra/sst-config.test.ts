@@ -74,6 +74,7 @@ describe("sst.config.ts", () => {
       "aws:cloudfront/distribution:Distribution",
       "aws:cloudfront/function:Function",
       "aws:cloudfront/originAccessControl:OriginAccessControl",
+      "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
       "aws:lambda/permission:Permission",
       "aws:dynamodb/table:Table",
     ]) {

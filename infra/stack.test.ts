@@ -172,3 +172,12 @@ describe("the runs table", () => {
     ]);
   });
 });
+
+describe("the optional guards, by default", () => {
+  it("create no WAF web ACL and attach none, and no budget", () => {
+    const types = resources.map((r) => r.type);
+    expect(types).not.toContain("aws:wafv2/webAcl:WebAcl");
+    expect(types).not.toContain("aws:budgets/budget:Budget");
+    expect(only(resources, "aws:cloudfront/distribution:Distribution").inputs.webAclId).toBeUndefined();
+  });
+});

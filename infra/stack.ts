@@ -9,9 +9,12 @@ import { createEdgeFunctions } from "./edge-functions.ts";
 import type { StackIdentity } from "./naming.ts";
 import { createRunsTable } from "./runs-table.ts";
 import type { StackSettings } from "./settings.ts";
+import { createSpendAlarm } from "./spend-alarm.ts";
+import { createWebAcl } from "./waf.ts";
 
 /**
- * The whole deployed stack: image, function, URL, edge functions, CloudFront, permissions.
+ * The whole deployed stack: image, function, URL, edge functions, CloudFront, permissions, and
+ * the optional guards the settings turn on (a WAF web ACL, a spend alarm).
  */
 export function createStack(
   deps: InfraDeps,
@@ -41,7 +44,7 @@ export function createStack(
     settings,
     secrets: options.secrets,
   });
-  // Lambda@Edge functions are created in us-east-1, whatever region the stack is in.
+  // Lambda@Edge functions, and WAF for CloudFront, are created in us-east-1 whatever the stack's region.
   const usEast1 = new aws.Provider(`${name}UsEast1`, { region: "us-east-1" });
   const edge = createEdgeFunctions(deps, {
     name,
@@ -50,6 +53,9 @@ export function createStack(
     hasherSource: readFileSync(join(projectRoot, "edge/hasher.ts"), "utf8"),
     originalHostSource: readFileSync(join(projectRoot, "edge/original-host.js"), "utf8"),
   });
+  const webAcl = settings.waf.enabled
+    ? createWebAcl(aws, { name, identity, usEast1, waf: settings.waf })
+    : undefined;
   const cdn = createCdn(deps, {
     name,
     identity,
@@ -57,7 +63,11 @@ export function createStack(
     functionUrl: app.url.functionUrl,
     originalHostArn: edge.originalHost.arn,
     hasherVersionArn: edge.hasher.qualifiedArn,
+    webAclArn: webAcl?.arn,
     settings,
   });
-  return { table, app, edge, cdn, usEast1 };
+  const spendAlarm = settings.spendAlarm
+    ? createSpendAlarm(aws, { name, identity, spendAlarm: settings.spendAlarm })
+    : undefined;
+  return { table, app, edge, cdn, usEast1, webAcl, spendAlarm };
 }

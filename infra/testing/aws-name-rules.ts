@@ -80,6 +80,32 @@ export const AWS_NAME_RULES: Record<string, AwsNameRule> = {
     source:
       "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html",
   },
+  // Name: required and unique in the account; AWS documents no pattern or length. CloudFront
+  // refuses names over 128 characters (aws-cdk#21524, where CDK now caps generated names at 128).
+  // Letters, digits, "-" and "_" are this stack's own narrower choice, not a documented rule.
+  "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+    property: "name",
+    minLength: 1,
+    maxLength: 128,
+    pattern: /^[a-zA-Z0-9_-]+$/,
+    source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html",
+  },
+  // Name (EntityName): "^[\w\-]+$", length 1–128. The same rule holds for a rule's Name.
+  "aws:wafv2/webAcl:WebAcl": {
+    property: "name",
+    minLength: 1,
+    maxLength: 128,
+    pattern: /^[\w-]+$/,
+    source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
+  },
+  // BudgetName: "^(?![^:\\]*/action/|(?i).*<script>.*</script>.*)[^:\\]+$", length 1–100.
+  "aws:budgets/budget:Budget": {
+    property: "name",
+    minLength: 1,
+    maxLength: 100,
+    pattern: /^(?![^:\\]*\/action\/|.*<script>.*<\/script>.*)[^:\\]+$/i,
+    source: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html",
+  },
   // logGroupName: "[\.\-_/#A-Za-z0-9]+", length 1–512, and it cannot start with "aws/".
   "aws:cloudwatch/logGroup:LogGroup": {
     property: "name",
@@ -88,6 +114,18 @@ export const AWS_NAME_RULES: Record<string, AwsNameRule> = {
     pattern: /^(?!aws\/)[.\-_/#A-Za-z0-9]+$/,
     source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
   },
+};
+
+/**
+ * VisibilityConfig MetricName: "^[\w#:\.\-/]+$", length 1–255; the text narrows it to letters,
+ * digits, "-" and "_", 1–128 characters, and rules out WAF's own "All" and "Default_Action".
+ */
+export const WAF_METRIC_NAME_RULE: AwsNameRule = {
+  property: "metricName",
+  minLength: 1,
+  maxLength: 128,
+  pattern: /^(?!(?:All|Default_Action)$)[\w-]+$/,
+  source: "https://docs.aws.amazon.com/waf/latest/APIReference/API_VisibilityConfig.html",
 };
 
 /** Resources AWS gives no name of the stack's choosing (an id, a URL, a digest). */

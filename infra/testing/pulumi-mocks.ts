@@ -81,6 +81,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ...named, arn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${physical}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { ...named, arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${physical}` };
+    case "aws:wafv2/webAcl:WebAcl":
+      return { arn: `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/${inputs.name}/a1b2c3d4` };
     case "aws:ecr/repository:Repository":
       return {
         ...named,
