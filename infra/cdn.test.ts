@@ -67,7 +67,10 @@ describe("CloudFront", () => {
     expect(origin?.customOriginConfig.responseCompletionTimeout).toBeUndefined();
   });
 
-  it("never caches the app, and forwards everything it needs except Host", () => {
+  it("never caches the app, and forwards every viewer header but Host, every cookie and query string", () => {
+    // Managed-AllViewerExceptHostHeader is headers `allExcept` [host], cookies `all`, query strings
+    // `all`: X-Original-Host (a viewer header once the CloudFront Function set it) and the session
+    // cookie reach the app; CloudFront's own headers (CloudFront-Viewer-Address) do not.
     expect(defaultBehavior()).toMatchObject({
       cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", // Managed-CachingDisabled
       originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac", // Managed-AllViewerExceptHostHeader

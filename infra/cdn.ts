@@ -11,9 +11,11 @@ export const MANAGED = {
   /** Caches by path for as long as the origin's Cache-Control allows, gzip and brotli. */
   cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
   /**
-   * Every viewer header except Host, plus CloudFront's own headers (CloudFront-Viewer-Address
-   * among them), every cookie and query string. Host must not reach a Function URL origin: OAC
-   * signs for the URL's own host. X-Original-Host, set by the viewer-request function, is forwarded.
+   * Every viewer header except Host (header behavior `allExcept` Host), every cookie and every
+   * query string. Host must not reach a Function URL origin: OAC signs for the URL's own host.
+   * X-Original-Host, set by the viewer-request function, is a viewer header by then and is
+   * forwarded. Headers CloudFront generates itself, CloudFront-Viewer-Address among them, are not
+   * viewer headers and are not forwarded (docs/deploy.md, "Client addresses").
    */
   allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 } as const;
