@@ -45,7 +45,7 @@ export async function startDynalite({ strict = true }: { strict?: boolean } = {}
     client,
     createRunsTable: async (name) => {
       const admin = client();
-      const { hashKey, rangeKey, attributes, recentIndex, ttlAttribute } = RUNS_TABLE_SCHEMA;
+      const { hashKey, rangeKey, attributes, ownerIndex, ttlAttribute } = RUNS_TABLE_SCHEMA;
       await admin.send(
         new CreateTableCommand({
           TableName: name,
@@ -57,12 +57,15 @@ export async function startDynalite({ strict = true }: { strict?: boolean } = {}
           ],
           GlobalSecondaryIndexes: [
             {
-              IndexName: recentIndex.name,
+              IndexName: ownerIndex.name,
               KeySchema: [
-                { AttributeName: recentIndex.hashKey, KeyType: "HASH" },
-                { AttributeName: recentIndex.rangeKey, KeyType: "RANGE" },
+                { AttributeName: ownerIndex.hashKey, KeyType: "HASH" },
+                { AttributeName: ownerIndex.rangeKey, KeyType: "RANGE" },
               ],
-              Projection: { ProjectionType: "ALL" },
+              Projection: {
+                ProjectionType: ownerIndex.projectionType,
+                NonKeyAttributes: [...ownerIndex.nonKeyAttributes],
+              },
             },
           ],
         }),

@@ -71,8 +71,8 @@ describe("the strict DynamoDB layer", () => {
 
   it("refuses an empty string in an index key of an item", async () => {
     await expectRefused(
-      () => new PutItemCommand({ TableName: TABLE, Item: { ...key("RUN"), listPk: { S: "" } } }),
-      "Key: listPk",
+      () => new PutItemCommand({ TableName: TABLE, Item: { ...key("RUN"), ownerPk: { S: "" } } }),
+      "Key: ownerPk",
       "accepts",
     );
   });

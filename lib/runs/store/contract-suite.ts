@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  LISTED_INPUT_CHARS,
   ProgressConflictError,
   type RunStore,
   type StoredEvent,
@@ -10,7 +11,7 @@ import {
 export interface StoreUnderTest {
   store: RunStore;
   /** Overwrites a run's stored record with something unreadable, the backend's own way. */
-  corrupt: (runId: string) => Promise<void>;
+  corrupt: (runId: string, owner: string) => Promise<void>;
   /** A second store on the same data: another server process. */
   sibling: () => RunStore;
   dispose: () => Promise<void>;
@@ -22,6 +23,7 @@ function newRun(overrides: Partial<StoredRun> = {}): StoredRun {
   const now = Date.now();
   return {
     id: `run-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    owner: "visitor-a",
     workflow: "trip-planner",
     input: "Two days in Lisbon",
     model: { provider: "offline", id: "offline-demo", label: "Offline demo model" },
@@ -208,20 +210,90 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       );
     });
 
-    it("lists runs newest first, page by page, with every run exactly once", async () => {
+    it("lists one owner's runs newest first, page by page, with every run exactly once", async () => {
       const base = Date.now() + 10_000_000;
-      const created = Array.from({ length: 7 }, (_, index) => newRun({ createdAt: base + index * 1000 }));
-      for (const run of created) await store.createRun(run);
+      const owner = `lister-${Math.random().toString(36).slice(2, 8)}`;
+      const created = Array.from({ length: 7 }, (_, index) =>
+        newRun({ owner, createdAt: base + index * 1000 }),
+      );
+      // Another owner's runs, interleaved in time, never show up.
+      for (const [index, run] of created.entries()) {
+        await store.createRun(run);
+        await store.createRun(newRun({ owner: `${owner}-other`, createdAt: base + index * 1000 + 1 }));
+      }
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.listRuns({ limit: 3, cursor });
+        const page = await store.listRuns({ owner, limit: 3, cursor });
         seen.push(...page.entries.map((entry) => (entry.kind === "found" ? entry.run.id : entry.id)));
         cursor = page.nextCursor;
       } while (cursor && seen.length < 100);
       const newest = created.map((run) => run.id).reverse();
-      expect(seen.slice(0, 7)).toEqual(newest);
-      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual(newest);
+      expect((await store.listRuns({ owner: "nobody-at-all", limit: 5 })).entries).toEqual([]);
+    });
+
+    it("lists a finished run with its end, and a long task cut to the list's length", async () => {
+      const owner = `lister-${Math.random().toString(36).slice(2, 8)}`;
+      const run = newRun({ owner, input: "Plan ".repeat(100) });
+      await store.createRun(run);
+      await store.saveProgress(run.id, {
+        events: events(1, 1),
+        steps: [],
+        run: { status: "done", endedAt: run.createdAt + 5, usage: { inputTokens: 3, outputTokens: 4 } },
+      });
+      const [entry] = (await store.listRuns({ owner, limit: 5 })).entries;
+      expect(entry).toMatchObject({
+        kind: "found",
+        run: { id: run.id, owner, status: "done", endedAt: run.createdAt + 5, usage: { inputTokens: 3 } },
+      });
+      expect(entry?.kind === "found" && entry.run.input).toBe(run.input.slice(0, LISTED_INPUT_CHARS));
+    });
+
+    it("shares a run only for its owner, keeps one link, and forgets it on revoke and delete", async () => {
+      const run = newRun({ owner: "sharer" });
+      await store.createRun(run);
+      expect(await store.shareRun(run.id, "someone-else", "token-x")).toBeUndefined();
+      expect(await store.findSharedRun("token-x")).toBeUndefined();
+      expect(await store.shareRun(run.id, "sharer", "token-1")).toBe("token-1");
+      // Sharing again keeps the first link.
+      expect(await subject.sibling().shareRun(run.id, "sharer", "token-2")).toBe("token-1");
+      expect(await store.findSharedRun("token-1")).toBe(run.id);
+      expect(await store.findSharedRun("token-2")).toBeUndefined();
+      expect(await store.getRun(run.id)).toMatchObject({ kind: "found", run: { shareToken: "token-1" } });
+      // A live run's saves keep the share.
+      await store.saveProgress(run.id, { events: events(1, 2), steps: [], run: { heartbeatAt: Date.now() } });
+      expect(await store.findSharedRun("token-1")).toBe(run.id);
+      expect(await store.unshareRun(run.id, "someone-else")).toBe(false);
+      expect(await store.findSharedRun("token-1")).toBe(run.id);
+      expect(await store.unshareRun(run.id, "sharer")).toBe(true);
+      expect(await store.findSharedRun("token-1")).toBeUndefined();
+      const unshared = await store.getRun(run.id);
+      expect(unshared.kind === "found" && unshared.run.shareToken).toBeUndefined();
+      expect(await store.shareRun(run.id, "sharer", "token-3")).toBe("token-3");
+      await store.saveProgress(run.id, { events: events(3, 1), steps: [], run: { status: "done" } });
+      expect(await store.deleteRun(run.id)).toBe("deleted");
+      expect(await store.findSharedRun("token-3")).toBeUndefined();
+    });
+
+    it("gives every run of one owner to another, live runs included", async () => {
+      const guest = `guest-${Math.random().toString(36).slice(2, 8)}`;
+      const user = `user-${Math.random().toString(36).slice(2, 8)}`;
+      const runs = [newRun({ owner: guest }), newRun({ owner: guest }), newRun({ owner: `${guest}-x` })];
+      for (const run of runs) await store.createRun(run);
+      expect(await store.reassignRuns(guest, user)).toBe(2);
+      // The live run's next save does not give it back.
+      await store.saveProgress(runs[0]?.id ?? "", {
+        events: events(1, 1),
+        steps: [],
+        run: { heartbeatAt: 1 },
+      });
+      const listed = (await store.listRuns({ owner: user, limit: 10 })).entries.map((entry) =>
+        entry.kind === "found" ? entry.run.id : entry.id,
+      );
+      expect(listed.sort()).toEqual([runs[0]?.id, runs[1]?.id].sort());
+      expect((await store.listRuns({ owner: guest, limit: 10 })).entries).toEqual([]);
+      expect(await store.getRun(runs[0]?.id ?? "")).toMatchObject({ kind: "found", run: { owner: user } });
     });
 
     it("records one stop request, visible to every process, and refuses one for an ended run", async () => {
@@ -229,7 +301,7 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       await store.createRun(run);
       const sibling = subject.sibling();
       expect(await sibling.readStopRequest(run.id)).toBeUndefined();
-      const request = { by: "user", from: "203.0.113.7", at: Date.now() };
+      const request = { by: "user", at: Date.now() };
       expect(await sibling.requestStop(run.id, request)).toBe("requested");
       expect(await store.readStopRequest(run.id)).toEqual(request);
       expect(await store.requestStop(run.id, { ...request, at: request.at + 5 })).toBe("already_requested");
@@ -331,12 +403,12 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
     });
 
     it("reports an unreadable record as corrupt, in lookups and in lists, without failing", async () => {
-      const run = newRun({ createdAt: Date.now() + 20_000_000 });
+      const run = newRun({ owner: "corrupt-owner", createdAt: Date.now() + 20_000_000 });
       await store.createRun(run);
-      await subject.corrupt(run.id);
+      await subject.corrupt(run.id, run.owner);
       const found = await store.getRun(run.id);
       expect(found).toMatchObject({ kind: "corrupt", id: run.id });
-      const page = await store.listRuns({ limit: 5 });
+      const page = await store.listRuns({ owner: run.owner, limit: 5 });
       expect(page.entries[0]).toMatchObject({ kind: "corrupt", id: run.id });
     });
 

@@ -8,11 +8,22 @@ export const RUNS_TABLE_SCHEMA = {
   attributes: [
     { name: "pk", type: "S" },
     { name: "sk", type: "S" },
-    { name: "listPk", type: "S" },
-    { name: "listSk", type: "S" },
+    { name: "ownerPk", type: "S" },
+    { name: "ownerSk", type: "S" },
   ],
-  /** Runs newest first: every run item has listPk = "RUNS" and listSk = zero-padded createdAt#id. */
-  recentIndex: { name: "recent", hashKey: "listPk", rangeKey: "listSk" },
+  /**
+   * A visitor's runs, newest first: each run item has ownerPk = "OWNER#<owner>" and ownerSk =
+   * zero-padded createdAt#id, so every visitor's history is a partition of its own. Only the list's
+   * own fields are projected (`listing`, written when a run starts and when it ends): a live run
+   * rewrites its item about once a second, and none of those writes touch the index.
+   */
+  ownerIndex: {
+    name: "byOwner",
+    hashKey: "ownerPk",
+    rangeKey: "ownerSk",
+    projectionType: "INCLUDE",
+    nonKeyAttributes: ["listing"],
+  },
   /** Epoch seconds after which DynamoDB may delete the item. */
   ttlAttribute: "expiresAt",
 } as const;

@@ -1,9 +1,10 @@
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "@/tests/support/dynalite";
-import { runStoreContract } from "./contract-suite";
+import { runStoreContract, type StoreUnderTest } from "./contract-suite";
 import { DynamoRunStore } from "./dynamodb-store";
+import { quotaStoreContract } from "./quota-contract-suite";
 
-runStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", async () => {
+async function dynamoSubject(): Promise<StoreUnderTest> {
   const dynamo = await startDynalite();
   const table = "stepstream-runs";
   await dynamo.createRunsTable(table);
@@ -11,7 +12,7 @@ runStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", async () 
   return {
     store,
     sibling: () => new DynamoRunStore(dynamo.client(), table, 86_400),
-    corrupt: async (runId) => {
+    corrupt: async (runId, owner) => {
       const client = dynamo.client();
       await client.send(
         new PutItemCommand({
@@ -20,10 +21,12 @@ runStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", async () 
             pk: { S: `RUN#${runId}` },
             sk: { S: "RUN" },
             id: { S: runId },
-            listPk: { S: "RUNS" },
-            listSk: { S: `${String(Date.now() + 30_000_000).padStart(15, "0")}#${runId}` },
+            owner: { S: owner },
+            ownerPk: { S: `OWNER#${owner}` },
+            ownerSk: { S: `${String(Date.now() + 30_000_000).padStart(15, "0")}#${runId}` },
             status: { S: "running" },
             data: { S: "{not json" },
+            listing: { S: '{"id": "half' },
           },
         }),
       );
@@ -34,4 +37,7 @@ runStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", async () 
       await dynamo.stop();
     },
   };
-});
+}
+
+runStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", dynamoSubject);
+quotaStoreContract("DynamoDB (AWS SDK v3 against dynalite on loopback)", dynamoSubject);

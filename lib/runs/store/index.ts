@@ -1,6 +1,6 @@
 import "server-only";
-import { resolve } from "node:path";
 import type { ServerEnv } from "@/lib/env";
+import { defaultRunsDbPath } from "./paths";
 import type { RunStore } from "./types";
 
 type StoreEnv = Pick<
@@ -10,14 +10,6 @@ type StoreEnv = Pick<
 
 // One store per process, kept on globalThis so a dev-server module reload reuses it.
 const holder = globalThis as typeof globalThis & { __stepstreamRunStore?: Promise<RunStore> };
-
-/**
- * Where SQLite keeps runs by default: `.data/runs.db` in the directory `npm` was run from (the
- * standalone server changes into its own directory, which a rebuild deletes).
- */
-export function defaultRunsDbPath(): string {
-  return resolve(process.env.INIT_CWD ?? process.cwd(), ".data", "runs.db");
-}
 
 async function createRunStore(env: StoreEnv): Promise<RunStore> {
   if (env.RUN_STORE === "dynamodb") {

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { runStoreContract } from "./contract-suite";
+import { runStoreContract, type StoreUnderTest } from "./contract-suite";
+import { quotaStoreContract } from "./quota-contract-suite";
 import { SqliteRunStore } from "./sqlite-store";
 
-runStoreContract("SQLite (node:sqlite, a file shared by two connections)", async () => {
+async function sqliteSubject(): Promise<StoreUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "run-store-"));
   const path = join(dir, "nested", "runs.db");
   const siblings: SqliteRunStore[] = [];
@@ -28,4 +29,7 @@ runStoreContract("SQLite (node:sqlite, a file shared by two connections)", async
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+runStoreContract("SQLite (node:sqlite, a file shared by two connections)", sqliteSubject);
+quotaStoreContract("SQLite (node:sqlite, a file shared by two connections)", sqliteSubject);

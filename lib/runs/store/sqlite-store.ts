@@ -2,6 +2,8 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { AdmissionOutcome, AdmissionRequest, VisitorUsage } from "./quota-types";
+import { SqliteQuotas } from "./sqlite-quotas";
 import {
   type DeleteOutcome,
   type InterruptOptions,
@@ -18,6 +20,7 @@ import {
   type StoredStep,
   stopRequestSchema,
   storedStepSchema,
+  summarizeRun,
 } from "./types";
 
 const SCHEMA = `
@@ -29,14 +32,24 @@ const SCHEMA = `
     stop_request TEXT,
     data TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS runs_newest_first ON runs (created_at DESC, id DESC);
   CREATE TABLE IF NOT EXISTS run_events (
     run_id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (run_id, seq)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS run_steps (
     run_id TEXT NOT NULL, task_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, task_id)
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS shares (token TEXT PRIMARY KEY, run_id TEXT NOT NULL) WITHOUT ROWID;
 `;
+
+/**
+ * Changes to a store file made by an earlier version, in order; PRAGMA user_version counts those
+ * applied. 1: runs have owners, listed per owner.
+ */
+const MIGRATIONS = [
+  `ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+   DROP INDEX IF EXISTS runs_newest_first;
+   CREATE INDEX IF NOT EXISTS runs_by_owner ON runs (owner, created_at DESC, id DESC);`,
+];
 
 interface RunRow {
   id: string;
@@ -45,6 +58,7 @@ interface RunRow {
   stop_request: string | null;
   data: string;
   created_at: number;
+  owner: string;
 }
 
 export function encodeCursor(createdAt: number, id: string): string {
@@ -81,12 +95,27 @@ export class SqliteRunStore implements RunStore {
   readonly #db: DatabaseSync;
   /** Prepared once per statement: preparing costs more than running these small queries. */
   readonly #statements = new Map<string, StatementSync>();
+  readonly #quotas: SqliteQuotas;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.#db.exec(SCHEMA);
+    this.#migrate();
+    this.#quotas = new SqliteQuotas(this.#db, (work) => this.#transaction(work));
+  }
+
+  #migrate(): void {
+    this.#transaction(() => {
+      const { user_version: applied } = this.#db.prepare("PRAGMA user_version").get() as {
+        user_version: number;
+      };
+      for (const [index, migration] of MIGRATIONS.entries()) {
+        if (index >= applied) this.#db.exec(migration);
+      }
+      this.#db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    });
   }
 
   #sql(text: string): StatementSync {
@@ -115,7 +144,10 @@ export class SqliteRunStore implements RunStore {
   }
 
   #writeRun(run: StoredRun): void {
-    this.#sql("UPDATE runs SET status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?").run(
+    this.#sql(
+      "UPDATE runs SET owner = ?, status = ?, last_seq = ?, stop_request = ?, data = ? WHERE id = ?",
+    ).run(
+      run.owner,
       run.status,
       run.lastSeq,
       run.stopRequest ? JSON.stringify(run.stopRequest) : null,
@@ -133,8 +165,8 @@ export class SqliteRunStore implements RunStore {
 
   async createRun(run: StoredRun): Promise<void> {
     this.#sql(
-      "INSERT INTO runs (id, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, NULL, ?)",
-    ).run(run.id, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
+      "INSERT INTO runs (id, owner, created_at, status, last_seq, stop_request, data) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+    ).run(run.id, run.owner, run.createdAt, run.status, run.lastSeq, JSON.stringify(run));
   }
 
   async saveProgress(runId: string, progress: RunProgress): Promise<void> {
@@ -162,7 +194,8 @@ export class SqliteRunStore implements RunStore {
   async getRun(runId: string): Promise<RunLookup> {
     const row = this.#row(runId);
     if (!row) return { kind: "missing" };
-    return parseStoredRun(row.id, parseJson(row.data));
+    const entry = parseStoredRun(row.id, parseJson(row.data));
+    return entry.kind === "corrupt" ? { ...entry, owner: row.owner } : entry;
   }
 
   async getSteps(runId: string): Promise<StoredStep[]> {
@@ -181,21 +214,94 @@ export class SqliteRunStore implements RunStore {
     ).all(runId, afterSeq, limit) as unknown as StoredEvent[];
   }
 
-  async listRuns({ limit, cursor }: { limit: number; cursor?: string }): Promise<RunPage> {
+  async listRuns({
+    owner,
+    limit,
+    cursor,
+  }: {
+    owner: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<RunPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
     const rows = (after
       ? this.#sql(
-          "SELECT * FROM runs WHERE (created_at < ?) OR (created_at = ? AND id < ?) ORDER BY created_at DESC, id DESC LIMIT ?",
-        ).all(after[0], after[0], after[1], limit + 1)
-      : this.#sql("SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?").all(
+          "SELECT * FROM runs WHERE owner = ? AND ((created_at < ?) OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?",
+        ).all(owner, after[0], after[0], after[1], limit + 1)
+      : this.#sql("SELECT * FROM runs WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?").all(
+          owner,
           limit + 1,
         )) as unknown as RunRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      entries: page.map((row) => parseStoredRun(row.id, parseJson(row.data))),
+      entries: page.map((row) => {
+        const entry = parseStoredRun(row.id, parseJson(row.data));
+        return entry.kind === "found" ? { kind: "found", run: summarizeRun(entry.run) } : entry;
+      }),
       nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined,
     };
+  }
+
+  async shareRun(runId: string, owner: string, token: string): Promise<string | undefined> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row || row.owner !== owner) return undefined;
+      const run = this.#readRun(row);
+      if (run.shareToken) return run.shareToken;
+      this.#sql("INSERT INTO shares (token, run_id) VALUES (?, ?)").run(token, runId);
+      this.#writeRun({ ...run, shareToken: token });
+      return token;
+    });
+  }
+
+  async unshareRun(runId: string, owner: string): Promise<boolean> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row || row.owner !== owner) return false;
+      this.#sql("DELETE FROM shares WHERE run_id = ?").run(runId);
+      this.#writeRun({ ...this.#readRun(row), shareToken: undefined });
+      return true;
+    });
+  }
+
+  async findSharedRun(token: string): Promise<string | undefined> {
+    const row = this.#sql("SELECT run_id FROM shares WHERE token = ?").get(token) as
+      | { run_id: string }
+      | undefined;
+    return row?.run_id;
+  }
+
+  async reassignRuns(from: string, to: string): Promise<number> {
+    return this.#transaction(() => {
+      const rows = this.#sql("SELECT * FROM runs WHERE owner = ?").all(from) as unknown as RunRow[];
+      for (const row of rows) {
+        const entry = parseStoredRun(row.id, parseJson(row.data));
+        if (entry.kind === "found") this.#writeRun({ ...entry.run, owner: to });
+        else this.#sql("UPDATE runs SET owner = ? WHERE id = ?").run(to, row.id);
+      }
+      return rows.length;
+    });
+  }
+
+  admitRun(request: AdmissionRequest): Promise<AdmissionOutcome> {
+    return this.#quotas.admitRun(request);
+  }
+
+  releaseSlot(visitor: string, slot: number, runId: string): Promise<void> {
+    return this.#quotas.releaseSlot(visitor, slot, runId);
+  }
+
+  addTokens(visitor: string, day: string, tokens: number): Promise<{ visitor: number; all: number }> {
+    return this.#quotas.addTokens(visitor, day, tokens);
+  }
+
+  readUsage(visitor: string, day: string, now: number): Promise<VisitorUsage> {
+    return this.#quotas.readUsage(visitor, day, now);
+  }
+
+  mergeUsage(from: string, to: string, day: string): Promise<void> {
+    return this.#quotas.mergeUsage(from, to, day);
   }
 
   async requestStop(runId: string, request: StopRequest): Promise<StopOutcome> {
@@ -249,6 +355,7 @@ export class SqliteRunStore implements RunStore {
       if (row.status === "running") return "running";
       this.#sql("DELETE FROM run_events WHERE run_id = ?").run(runId);
       this.#sql("DELETE FROM run_steps WHERE run_id = ?").run(runId);
+      this.#sql("DELETE FROM shares WHERE run_id = ?").run(runId);
       this.#sql("DELETE FROM runs WHERE id = ?").run(runId);
       return "deleted";
     });

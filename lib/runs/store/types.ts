@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { modelInfoSchema, runErrorSchema, stepStatusSchema, tokenUsageSchema } from "../contract";
+import type { QuotaStore } from "./quota-types";
 
 /**
  * What a durable run store keeps: the run, each node task's state and output, and the run's
@@ -14,14 +15,14 @@ export type StoredRunStatus = z.infer<typeof storedRunStatusSchema>;
 export const stopRequestSchema = z.object({
   /** Who asked: "user" (the stop button or API), "shutdown", "deadline", "budget". */
   by: z.string(),
-  /** Where the request came from, when known (the viewer's address behind CloudFront). */
-  from: z.string().optional(),
   at: z.number(),
 });
 export type StopRequest = z.infer<typeof stopRequestSchema>;
 
 export const storedRunSchema = z.object({
   id: z.string(),
+  /** The visitor (or signed-in user) who started the run; only they may see or change it. */
+  owner: z.string().default(""),
   workflow: z.string(),
   input: z.string(),
   model: modelInfoSchema,
@@ -38,8 +39,27 @@ export const storedRunSchema = z.object({
   stopRequest: stopRequestSchema.optional(),
   /** Who stopped the run and when, once it stopped. */
   stoppedBy: stopRequestSchema.optional(),
+  /** The token of the run's read-only share link, while it is shared. */
+  shareToken: z.string().optional(),
 });
 export type StoredRun = z.infer<typeof storedRunSchema>;
+
+/** The longest task a history list shows; the run page shows all of it. */
+export const LISTED_INPUT_CHARS = 200;
+
+/** What a history list shows of a run: everything but what only the run itself needs. */
+export const runSummarySchema = storedRunSchema.omit({
+  stopRequest: true,
+  stoppedBy: true,
+  shareToken: true,
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+/** A run as its history entry: the task cut to LISTED_INPUT_CHARS. */
+export function summarizeRun(run: StoredRun): RunSummary {
+  const { stopRequest: _stop, stoppedBy: _stopped, shareToken: _share, ...summary } = run;
+  return { ...summary, input: run.input.slice(0, LISTED_INPUT_CHARS) };
+}
 
 export const storedStepSchema = z.object({
   taskId: z.string(),
@@ -80,10 +100,11 @@ export interface RunProgress {
 export type RunLookup =
   | { kind: "found"; run: StoredRun }
   | { kind: "missing" }
-  | { kind: "corrupt"; id: string; reason: string };
+  /** `owner` where the store keeps it apart from the damaged record. */
+  | { kind: "corrupt"; id: string; reason: string; owner?: string };
 
 export type RunListEntry =
-  | { kind: "found"; run: StoredRun }
+  | { kind: "found"; run: RunSummary }
   | { kind: "corrupt"; id: string; reason: string };
 
 export interface RunPage {
@@ -95,7 +116,7 @@ export interface RunPage {
 export type StopOutcome = "requested" | "already_requested" | "finished" | "missing";
 export type DeleteOutcome = "deleted" | "running" | "missing";
 
-export interface RunStore {
+export interface RunStore extends QuotaStore {
   readonly kind: "sqlite" | "dynamodb";
   /** Records a new run (status running, lastSeq 0). Fails if the id exists. */
   createRun(run: StoredRun): Promise<void>;
@@ -108,8 +129,19 @@ export interface RunStore {
   getSteps(runId: string): Promise<StoredStep[]>;
   /** Events with seq > afterSeq, in order, at most `limit`. */
   readEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredEvent[]>;
-  /** Newest first. */
-  listRuns(options: { limit: number; cursor?: string }): Promise<RunPage>;
+  /** One owner's runs, newest first. */
+  listRuns(options: { owner: string; limit: number; cursor?: string }): Promise<RunPage>;
+  /**
+   * Gives a run a share token (kept if it has one), only if `owner` owns it. Returns the token, or
+   * undefined for a run that does not exist or is someone else's.
+   */
+  shareRun(runId: string, owner: string, token: string): Promise<string | undefined>;
+  /** Revokes a run's share link; false for a run that does not exist or is someone else's. */
+  unshareRun(runId: string, owner: string): Promise<boolean>;
+  /** The run a share token opens, while the link stands. */
+  findSharedRun(token: string): Promise<string | undefined>;
+  /** Gives every run of one owner to another (a guest who signs in keeps their runs). */
+  reassignRuns(from: string, to: string): Promise<number>;
   requestStop(runId: string, request: StopRequest): Promise<StopOutcome>;
   /** The cheap read a running run polls: has anyone asked it to stop? */
   readStopRequest(runId: string): Promise<StopRequest | undefined>;
@@ -140,7 +172,10 @@ export class ProgressConflictError extends Error {
 }
 
 /** Validates a stored record, naming what is wrong instead of throwing. */
-export function parseStoredRun(id: string, value: unknown): RunListEntry {
+export function parseStoredRun(
+  id: string,
+  value: unknown,
+): { kind: "found"; run: StoredRun } | { kind: "corrupt"; id: string; reason: string } {
   const parsed = storedRunSchema.safeParse(value);
   if (parsed.success) return { kind: "found", run: parsed.data };
   const issue = parsed.error.issues[0];
