@@ -1,4 +1,13 @@
 // @ts-check
+import { contentSecurityPolicy, SECURITY_HEADERS } from "./lib/http/security-headers.ts";
+
+// The same security headers CloudFront's response headers policy sets (infra/cdn.ts), on every
+// response the app itself serves: local use and `docker run` get them too. Development adds what
+// React Refresh needs to the CSP.
+const securityHeaders = Object.entries({
+  ...SECURITY_HEADERS,
+  "Content-Security-Policy": contentSecurityPolicy(process.env.NODE_ENV === "development"),
+}).map(([key, value]) => ({ key, value }));
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -7,6 +16,9 @@ const nextConfig = {
   // gzip buffers a response until a chunk fills up, which would hold back streamed run events.
   compress: false,
   poweredByHeader: false,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
   reactStrictMode: true,
   // `next dev` serves its dev resources (HMR) only to its own origin; the browser tests, and anyone
   // who opens http://127.0.0.1:3000 rather than localhost, reach it by loopback address.

@@ -13,7 +13,10 @@ interface FunctionRequest {
 }
 
 /** Runs the function as CloudFront does: a fresh sandbox, no Node globals, `handler(event)`. */
-function runViewerRequest(headers: FunctionRequest["headers"]): FunctionRequest {
+function runViewerRequest(
+  headers: FunctionRequest["headers"],
+  viewerIp: string | null = "198.51.100.11",
+): FunctionRequest {
   const event = {
     version: "1.0",
     context: {
@@ -22,7 +25,7 @@ function runViewerRequest(headers: FunctionRequest["headers"]): FunctionRequest 
       eventType: "viewer-request",
       requestId: "EXAMPLEntjQpEXAMPLE_SG5Z-EXAMPLEPmPfEXAMPLEu3EqEXAMPLE==",
     },
-    viewer: { ip: "198.51.100.11" },
+    viewer: viewerIp ? { ip: viewerIp } : {},
     request: { method: "POST", uri: "/api/runs", querystring: {}, headers, cookies: {} },
   };
   return runInNewContext(`${source}\nhandler(event);`, { event }, { timeout: 100 }) as FunctionRequest;
@@ -47,6 +50,18 @@ describe("the X-Original-Host CloudFront Function", () => {
   it("drops a client's X-Original-Host when there is no Host to copy", () => {
     const request = runViewerRequest({ "x-original-host": { value: "evil.example" } });
     expect(request.headers["x-original-host"]).toBeUndefined();
+  });
+
+  it("puts the viewer's IP address in X-Viewer-Address, over anything the client sent", () => {
+    const request = runViewerRequest({
+      host: { value: "stepstream.example.com" },
+      "x-viewer-address": { value: "203.0.113.66" },
+    });
+    expect(request.headers["x-viewer-address"]).toEqual({ value: "198.51.100.11" });
+    const ipv6 = runViewerRequest({ host: { value: "stepstream.example.com" } }, "2001:db8::7");
+    expect(ipv6.headers["x-viewer-address"]).toEqual({ value: "2001:db8::7" });
+    const none = runViewerRequest({ "x-viewer-address": { value: "203.0.113.66" } }, null);
+    expect(none.headers["x-viewer-address"]).toBeUndefined();
   });
 
   it("fits CloudFront Functions' limits: a plain script under 10 KB with a top-level handler", () => {

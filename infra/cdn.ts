@@ -15,7 +15,8 @@ export const MANAGED = {
    * query string. Host must not reach a Function URL origin: OAC signs for the URL's own host.
    * X-Original-Host, set by the viewer-request function, is a viewer header by then and is
    * forwarded. Headers CloudFront generates itself, CloudFront-Viewer-Address among them, are not
-   * viewer headers and are not forwarded (docs/deploy.md, "Client addresses").
+   * viewer headers and are not forwarded: the function copies the viewer's IP into X-Viewer-Address
+   * instead (docs/deploy.md, "Client addresses").
    */
   allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 } as const;

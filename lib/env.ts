@@ -4,6 +4,18 @@ import { z } from "zod";
 export const DEFAULT_BEDROCK_MODEL_ID = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A limit: a count, where 0 turns the limit off. */
+const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+const commaList = z
+  .string()
+  .default("")
+  .transform((list) =>
+    list
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 /** Every environment variable the server reads; `.env.example` documents each one. */
 const envSchema = z
@@ -31,15 +43,29 @@ const envSchema = z
     DYNAMODB_ENDPOINT_URL: z.url().optional(),
     RUN_RETENTION_DAYS: positiveInt(30),
     RUN_LIVENESS_TIMEOUT_MS: positiveInt(15_000),
-    ALLOWED_ORIGINS: z
-      .string()
-      .default("")
-      .transform((list) =>
-        list
-          .split(",")
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      ),
+    ALLOWED_ORIGINS: commaList,
+    /** Host names the app answers for besides localhost and 127.0.0.1 (DNS rebinding defence). */
+    ALLOWED_HOSTS: commaList,
+    /**
+     * Set by the deployed stack: requests come through CloudFront, so X-Original-Host (written by
+     * the CloudFront Function) is the viewer's host, CloudFront-Viewer-Address the client's
+     * address, and the viewer's connection is https. Never set it on a server reachable directly.
+     */
+    BEHIND_CLOUDFRONT: flag.default(false),
+    /** Where a client's address comes from off CloudFront: the socket, or X-Forwarded-For's last hop. */
+    CLIENT_ADDRESS_FROM: z.enum(["socket", "x-forwarded-for"]).default("socket"),
+    /** Signs session cookies (at least 32 characters). Locally one is generated beside the run store. */
+    AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+    AUTH_OIDC_ISSUER: z.url().optional(),
+    AUTH_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+    AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Only signed-in users may use the app (needs the OIDC settings). */
+    AUTH_REQUIRED: flag.default(false),
+    VISITOR_RUNS_PER_DAY: limit(25),
+    VISITOR_TOKENS_PER_DAY: limit(250_000),
+    VISITOR_CONCURRENT_RUNS: limit(2),
+    CLIENT_RUNS_PER_DAY: limit(100),
+    DAILY_TOKEN_LIMIT: limit(5_000_000),
   })
   .transform((env) => ({
     ...env,
@@ -50,6 +76,21 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.RUN_STORE === "dynamodb" && !env.RUNS_TABLE) {
       ctx.addIssue({ code: "custom", path: ["RUNS_TABLE"], message: "RUN_STORE=dynamodb needs RUNS_TABLE" });
+    }
+    const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_CLIENT_ID, env.AUTH_OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_OIDC_ISSUER"],
+        message: "set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET together",
+      });
+    }
+    if (env.AUTH_REQUIRED && !env.AUTH_OIDC_ISSUER) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_REQUIRED"],
+        message: "AUTH_REQUIRED=true needs AUTH_OIDC_*",
+      });
     }
     if ((env.MODEL_PRICE_INPUT_PER_1K === undefined) !== (env.MODEL_PRICE_OUTPUT_PER_1K === undefined)) {
       ctx.addIssue({

@@ -141,9 +141,13 @@ describe("readJsonBody", () => {
 describe("assertSameOrigin", () => {
   const post = (headers: Record<string, string>) => new Request(url, { method: "POST", headers });
   const allowed =
-    (request: Request, origins: string[] = []) =>
+    (request: Request, origins: string[] = [], behindCloudFront = false) =>
     () =>
-      assertSameOrigin(request, origins);
+      assertSameOrigin(request, {
+        ALLOWED_ORIGINS: origins,
+        ALLOWED_HOSTS: [],
+        BEHIND_CLOUDFRONT: behindCloudFront,
+      });
 
   it("lets through a request without an Origin (curl, server-to-server)", () => {
     expect(allowed(post({ host: "stepstream.example" }))).not.toThrow();
@@ -164,13 +168,15 @@ describe("assertSameOrigin", () => {
     ).not.toThrow();
   });
 
-  it("matches the viewer's host from X-Original-Host behind CloudFront", () => {
+  it("matches the viewer's host from X-Original-Host behind CloudFront, and only there", async () => {
     const request = post({
       host: "abc123.lambda-url.us-east-1.on.aws",
       "x-original-host": "stepstream.example",
       origin: "https://stepstream.example",
     });
-    expect(allowed(request)).not.toThrow();
+    expect(allowed(request, [], true)).not.toThrow();
+    // Off CloudFront the header is anyone's to send: a rebinding page could claim any host.
+    await expectAppError(allowed(request), "forbidden_origin", 403);
   });
 
   it("lets through an origin on the allowed list", () => {
@@ -199,7 +205,7 @@ describe("assertSameOrigin", () => {
     ],
   ])("refuses %s with 403", async (_, headers) => {
     const error = await expectAppError(
-      allowed(post(headers), ["https://preview.stepstream.dev"]),
+      allowed(post(headers), ["https://preview.stepstream.dev"], true),
       "forbidden_origin",
       403,
     );

@@ -1,15 +1,18 @@
+import type { ServerEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { viewerHost } from "./host";
+
+type OriginEnv = Pick<ServerEnv, "ALLOWED_ORIGINS" | "ALLOWED_HOSTS" | "BEHIND_CLOUDFRONT">;
 
 /**
- * Refuses state-changing requests sent by another site. Behind CloudFront the Host header is the
- * Function URL's, so the viewer's host arrives as X-Original-Host (set by our CloudFront Function,
- * which overwrites any client value).
+ * Refuses state-changing requests sent by another site. The page's own host is the viewer's
+ * (lib/http/host.ts): behind CloudFront, X-Original-Host.
  */
-export function assertSameOrigin(request: Request, allowedOrigins: readonly string[]): void {
+export function assertSameOrigin(request: Request, env: OriginEnv): void {
   if (request.headers.get("sec-fetch-site") === "cross-site") throw forbidden();
   const origin = request.headers.get("origin");
   if (!origin) return; // Non-browser clients (curl) send none; browsers always do on POST.
-  if (allowedOrigins.includes(origin)) return;
+  if (env.ALLOWED_ORIGINS.includes(origin)) return;
 
   let originHost: string;
   try {
@@ -17,8 +20,7 @@ export function assertSameOrigin(request: Request, allowedOrigins: readonly stri
   } catch {
     throw forbidden();
   }
-  const ownHosts = [request.headers.get("x-original-host"), request.headers.get("host")].filter(Boolean);
-  if (!ownHosts.includes(originHost)) throw forbidden();
+  if (originHost !== viewerHost(request, env)) throw forbidden();
 }
 
 function forbidden(): AppError {
