@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/components/account-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -21,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/runs" className="ml-auto text-sm text-muted-foreground hover:text-foreground">
               History
             </Link>
+            <AccountMenu />
           </nav>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

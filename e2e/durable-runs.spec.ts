@@ -33,7 +33,7 @@ test("a reload mid-run reattaches: the view continues to the end with nothing lo
 
   // What the page shows is exactly what the server stored, token for token: the same characters,
   // and, rendered from Markdown, the same words in the same order.
-  const steps = await storedSteps(server.url, runId);
+  const steps = await storedSteps(page, server.url, runId);
   expect(steps).toHaveLength(4);
   for (const step of steps) {
     const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
@@ -44,12 +44,12 @@ test("a reload mid-run reattaches: the view continues to the end with nothing lo
 });
 
 test("the history lists runs newest first and opens one, replayed from the store", async ({ page }) => {
-  const started = await fetch(`${server.url}/api/runs`, {
-    method: "POST",
+  // Started through the browser's own cookie jar: the run is this visitor's.
+  const started = await page.request.post(`${server.url}/api/runs`, {
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ workflow: "pitch-refiner", input: "A bakery that delivers by bike" }),
+    data: JSON.stringify({ workflow: "pitch-refiner", input: "A bakery that delivers by bike" }),
   });
-  const runId = started.headers.get("x-run-id") ?? "";
+  const runId = started.headers()["x-run-id"] ?? "";
   await started.text(); // Read to its end: the run is finished.
 
   await page.goto(`${server.url}/runs`);
@@ -66,5 +66,5 @@ test("the history lists runs newest first and opens one, replayed from the store
   await page.getByRole("button", { name: "Delete run" }).click();
   await expect(page).toHaveURL(`${server.url}/runs`);
   await expect(page.getByText("A bakery that delivers by bike")).toHaveCount(0);
-  expect((await fetch(`${server.url}/api/runs/${runId}`)).status).toBe(404);
+  expect((await page.request.get(`${server.url}/api/runs/${runId}`)).status()).toBe(404);
 });

@@ -76,7 +76,7 @@ test("a dropped connection mid-run is picked up again, with nothing lost or doub
     await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
     await expect(page.getByTestId("step-card")).toHaveCount(4);
     const runId = new URL(page.url()).searchParams.get("run");
-    await expectStepTextsAsStored(page, await storedSteps(server.url, runId));
+    await expectStepTextsAsStored(page, await storedSteps(page, server.url, runId));
   } finally {
     proxy.close();
   }
@@ -93,7 +93,7 @@ test("a stream that ends early without its terminal event is picked up again", a
       if (request.method() !== "POST") return route.fallback();
       const upstream = await fetch(request.url(), {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie: (await request.allHeaders()).cookie ?? "" },
         body: request.postData() ?? "",
       });
       const { events } = await readSseEvents(upstream, { stopAfter: 12 });

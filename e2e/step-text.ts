@@ -8,10 +8,15 @@ export interface StoredStepText {
 /** A text's words in order: what rendering Markdown keeps of it. */
 export const words = (text: string) => text.match(/[\p{L}\p{N}]+/gu) ?? [];
 
-/** The run's steps as the server stored them. */
-export async function storedSteps(baseUrl: string, runId: string | null): Promise<StoredStepText[]> {
-  const stored = (await (await fetch(`${baseUrl}/api/runs/${runId}`)).json()) as { steps: StoredStepText[] };
-  return stored.steps;
+/** The run's steps as the server stored them, read as the page's visitor (its owner). */
+export async function storedSteps(
+  page: Page,
+  baseUrl: string,
+  runId: string | null,
+): Promise<StoredStepText[]> {
+  const response = await page.request.get(`${baseUrl}/api/runs/${runId}`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { steps: StoredStepText[] }).steps;
 }
 
 /** Each step card shows, rendered, exactly the words the server stored for that step. */

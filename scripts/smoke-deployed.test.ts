@@ -20,7 +20,12 @@ function listen(server: Server): Promise<string> {
 const failed = (checks: SmokeCheck[]) => checks.filter((c) => !c.ok).map((c) => c.name);
 
 beforeAll(async () => {
-  app = await startAppServer({ MODEL_PROVIDER: "offline", OFFLINE_TOKENS_PER_SECOND: "150" });
+  // Configured as deployed: it trusts X-Original-Host, which the proxy below sets as CloudFront does.
+  app = await startAppServer({
+    MODEL_PROVIDER: "offline",
+    OFFLINE_TOKENS_PER_SECOND: "150",
+    BEHIND_CLOUDFRONT: "true",
+  });
   // Warm the server (the first run loads LangGraph) before anything below is timed.
   const warmUp = await fetch(`${app.url}/api/runs`, {
     method: "POST",
@@ -39,14 +44,21 @@ beforeAll(async () => {
         ([name]) => !["host", "connection", "content-length"].includes(name),
       ),
     ) as Record<string, string>;
-    headers["x-original-host"] = req.headers.host ?? ""; // As the CloudFront Function does.
+    // As the CloudFront Function does.
+    headers["x-original-host"] = req.headers.host ?? "";
+    headers["x-viewer-address"] = req.socket.remoteAddress ?? "";
     const upstream = await fetch(`${app.url}${req.url}`, {
       method: req.method,
       headers,
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
     const body = Buffer.from(await upstream.arrayBuffer()); // The whole body, then all at once.
-    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" }).end(body);
+    const passed = Object.fromEntries(
+      [...upstream.headers].filter(
+        ([name]) => !["content-length", "transfer-encoding", "set-cookie"].includes(name),
+      ),
+    );
+    res.writeHead(upstream.status, { ...passed, "set-cookie": upstream.headers.getSetCookie() }).end(body);
   });
 });
 

@@ -85,6 +85,36 @@ export async function checkDeployedStack(
     terminals.map((event) => /"type":"(\w+)"/.exec(event.data)?.[1]).join(","),
   );
 
+  // The run is its starter's: their session (the cookie the run's response set, HttpOnly and
+  // Secure over https) reads it; anyone else gets the same 404 as for an unknown run.
+  const session = run.headers.getSetCookie().find((line) => line.startsWith("stepstream_session="));
+  const runId = run.headers.get("x-run-id") ?? "";
+  check(
+    "a visitor gets a session cookie: HttpOnly, SameSite=Lax, Secure over https",
+    session !== undefined &&
+      /;\s*HttpOnly/i.test(session) &&
+      /;\s*SameSite=Lax/i.test(session) &&
+      (!base.startsWith("https:") || /;\s*Secure/i.test(session)),
+    session?.replace(/=[^;]+/, "=…") ?? "no session cookie",
+  );
+  const mine = await fetch(`${base}/api/runs/${runId}`, {
+    headers: { cookie: session?.split(";")[0] ?? "" },
+  });
+  const theirs = await fetch(`${base}/api/runs/${runId}`);
+  await Promise.all([mine.body?.cancel(), theirs.body?.cancel()]);
+  check(
+    "a run is its owner's: 200 for them, 404 for another visitor",
+    mine.status === 200 && theirs.status === 404,
+    `${mine.status} / ${theirs.status}`,
+  );
+  const missing = [
+    "strict-transport-security",
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+  ].filter((name) => !health.headers.get(name));
+  check("security headers on every response", missing.length === 0, missing.join(", ") || "all present");
+
   const badJson = await fetch(`${base}/api/runs`, {
     method: "POST",
     headers: { "content-type": "application/json" },

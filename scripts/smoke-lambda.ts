@@ -114,7 +114,7 @@ async function checkRun(url: string): Promise<void> {
   check(
     terminals.length === 1 && terminals[0]?.part.type === "finish" && terminals[0] === last,
     "run ends with exactly one terminal event, finish",
-    terminals.map(({ part }) => part.type).join(","),
+    terminals.map(({ part }) => (part.type === "error" ? `error (${part.errorText})` : part.type)).join(","),
   );
   const bad = await fetch(`${url}/api/runs`, {
     method: "POST",

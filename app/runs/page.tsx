@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { RunHistoryTable } from "@/components/history/run-history-table";
+import { pageVisitor } from "@/lib/auth/visitor";
 import { loadRunHistory } from "@/lib/runs/run-pages";
 import { findWorkflow } from "@/lib/workflows/registry";
 
@@ -14,7 +15,7 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Run history</h1>
         <p className="mt-1 text-muted-foreground">
-          Every run, newest first. Open one to replay it, or to watch it if it is still going.
+          Your runs, newest first. Open one to replay it, or to watch it if it is still going.
         </p>
       </div>
       <Suspense key={typeof cursor === "string" ? cursor : ""} fallback={<HistorySkeleton />}>
@@ -26,7 +27,8 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
 
 async function HistoryPage({ cursor }: { cursor?: string }) {
   await connection();
-  const page = await loadRunHistory(cursor);
+  const visitor = await pageVisitor();
+  const page = await loadRunHistory(visitor?.id, cursor);
   const titles = Object.fromEntries(
     page.entries.flatMap((entry) =>
       entry.kind === "found"

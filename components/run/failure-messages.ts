@@ -5,17 +5,24 @@ export interface FailureNotice {
   title: string;
   detail: string;
   retryable: boolean;
+  /** When a limit that refused resets (epoch ms). */
+  resetsAt?: number;
 }
 
 const titles: Record<ErrorCode | "network", string> = {
   bad_request: "That request was not valid",
   unsupported_media_type: "That request was not valid",
+  unauthorized: "Please sign in",
   forbidden_origin: "Refused: the request came from another site",
+  forbidden_host: "Refused: this address does not serve the app",
   not_found: "Not found",
   method_not_allowed: "That action is not allowed",
   conflict: "That run has already finished",
   payload_too_large: "That task is too long",
   rate_limited: "The model is busy",
+  quota_exceeded: "You have used today's allowance",
+  too_many_running: "You already have runs going",
+  service_paused: "New runs are paused for today",
   model_error: "The model could not finish",
   deadline_exceeded: "The run took too long",
   budget_exceeded: "The run used its token budget",
@@ -46,12 +53,13 @@ function describeError(error: Error): FailureNotice {
   const body = parseJson(error.message);
   const parsed = errorBodySchema.safeParse(body);
   if (parsed.success) {
-    const { code, message } = parsed.data.error;
+    const { code, message, resetsAt } = parsed.data.error;
     return {
       code,
       title: titles[code],
       detail: message,
       retryable: code === "rate_limited" || code === "internal",
+      resetsAt,
     };
   }
   if (/fetch|network|terminated|aborted/i.test(error.message)) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Streamdown } from "streamdown";
+import { ModelMarkdown } from "./markdown";
 
 /** The workflow's final output, with a copy button. */
 export function RunResult({ markdown }: { markdown: string }) {
@@ -28,7 +28,7 @@ export function RunResult({ markdown }: { markdown: string }) {
         </button>
       </div>
       <div className="text-sm leading-relaxed">
-        <Streamdown>{markdown}</Streamdown>
+        <ModelMarkdown>{markdown}</ModelMarkdown>
       </div>
     </section>
   );

@@ -1,11 +1,12 @@
 "use client";
 
-import { type FormEvent, useCallback, useMemo, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
 import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
 import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import type { RunViewWorkflow } from "@/lib/workflows/description";
 import { formatCost, formatDuration, formatTokens } from "./format";
+import { localTime, QuotaNote } from "./quota-note";
 import { RunResult } from "./run-result";
 import { StatusBadge } from "./status-badge";
 import { StepTimeline } from "./step-timeline";
@@ -22,13 +23,19 @@ export function RunView({
   initialRunId,
   initialInput,
   runInUrl = false,
+  sharedStreamPath,
 }: {
   workflow: RunViewWorkflow;
   model: ModelInfo;
   initialRunId?: string;
   initialInput?: string;
   runInUrl?: boolean;
+  /** A shared run, read-only: its stream comes from the share link, and nothing can be started. */
+  sharedStreamPath?: string;
 }) {
+  const readOnly = sharedStreamPath !== undefined;
+  const [quotaVersion, setQuotaVersion] = useState(0);
+  const quotaChanged = useCallback(() => setQuotaVersion((version) => version + 1), []);
   const [input, setInput] = useState(initialInput ?? workflow.exampleInput);
   const [lastInput, setLastInput] = useState<string | undefined>(initialInput);
   const onRunId = useCallback(
@@ -44,7 +51,14 @@ export function RunView({
   const { run, steps, result, busy, failure, resuming, start, stop } = useRun(workflow.id, {
     initialRunId,
     onRunId,
+    streamPath: sharedStreamPath,
+    onEnded: quotaChanged,
   });
+  // A refused run changes nothing, but the note should say why; read it again.
+  const refusedCode = failure?.resetsAt !== undefined ? failure.code : undefined;
+  useEffect(() => {
+    if (refusedCode) quotaChanged();
+  }, [refusedCode, quotaChanged]);
   const [stopping, setStopping] = useState(false);
 
   const submit = (event: FormEvent) => {
@@ -64,40 +78,55 @@ export function RunView({
 
   return (
     <div className="space-y-6">
-      <form onSubmit={submit} className="space-y-3 rounded-lg border border-border bg-card p-4">
-        <label htmlFor="task" className="block text-sm font-medium">
-          Task
-        </label>
-        <textarea
-          id="task"
-          name="task"
-          value={input}
-          maxLength={MAX_INPUT_CHARS}
-          onChange={(event) => setInput(event.target.value)}
-          rows={2}
-          className="w-full rounded-md border border-border bg-background p-2 text-sm focus:outline-2 focus:outline-primary"
-        />
-        <div className="flex flex-wrap items-center gap-3">
-          <button
-            type="submit"
-            disabled={busy || input.trim() === ""}
-            className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground disabled:opacity-50"
-          >
-            Run
-          </button>
-          {busy && (
+      {readOnly ? (
+        <p
+          className="rounded-lg border border-border bg-card p-4 text-sm text-muted-foreground"
+          data-testid="shared-note"
+        >
+          A shared run, read-only
+          {initialInput ? (
+            <>
+              : <span className="text-foreground">{initialInput}</span>
+            </>
+          ) : null}
+        </p>
+      ) : (
+        <form onSubmit={submit} className="space-y-3 rounded-lg border border-border bg-card p-4">
+          <label htmlFor="task" className="block text-sm font-medium">
+            Task
+          </label>
+          <textarea
+            id="task"
+            name="task"
+            value={input}
+            maxLength={MAX_INPUT_CHARS}
+            onChange={(event) => setInput(event.target.value)}
+            rows={2}
+            className="w-full rounded-md border border-border bg-background p-2 text-sm focus:outline-2 focus:outline-primary"
+          />
+          <div className="flex flex-wrap items-center gap-3">
             <button
-              type="button"
-              onClick={requestStop}
-              disabled={stopping || !run}
-              className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+              type="submit"
+              disabled={busy || input.trim() === ""}
+              className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground disabled:opacity-50"
             >
-              {stopping ? "Stopping…" : "Stop"}
+              Run
             </button>
-          )}
-          <ModelNote model={model} />
-        </div>
-      </form>
+            {busy && (
+              <button
+                type="button"
+                onClick={requestStop}
+                disabled={stopping || !run}
+                className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
+              >
+                {stopping ? "Stopping…" : "Stop"}
+              </button>
+            )}
+            <ModelNote model={model} />
+          </div>
+          <QuotaNote version={quotaVersion} />
+        </form>
+      )}
 
       <RunAnnouncer steps={steps} status={run?.status} />
 
@@ -111,7 +140,12 @@ export function RunView({
         <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-4" data-testid="run-error">
           <p className="font-medium text-red-800">{failure.title}</p>
           <p className="mt-1 text-sm text-red-700">{failure.detail}</p>
-          {lastInput && failure.retryable && (
+          {failure.resetsAt !== undefined && (
+            <p className="mt-1 text-sm text-red-700" data-testid="run-error-reset">
+              That resets at {localTime(failure.resetsAt)}, your time.
+            </p>
+          )}
+          {lastInput && failure.retryable && !readOnly && (
             <button
               type="button"
               onClick={() => start(lastInput)}
@@ -148,7 +182,7 @@ export function RunView({
           )}
         </aside>
         <div className="space-y-6">
-          {steps.length === 0 && !busy && !result && (
+          {steps.length === 0 && !busy && !result && !readOnly && (
             <p className="text-sm text-muted-foreground">
               Press Run to watch every step of the workflow stream in.
             </p>

@@ -1,7 +1,7 @@
 "use client";
 
-import { Streamdown } from "streamdown";
 import { formatCost, formatDuration, formatTokens } from "./format";
+import { ModelMarkdown } from "./markdown";
 import { StatusBadge } from "./status-badge";
 import { useNow } from "./use-now";
 import type { RunStep } from "./use-run";
@@ -48,7 +48,7 @@ export function StepCard({ step }: { step: RunStep }) {
           data-testid="step-text"
           data-chars={step.text.length}
         >
-          <Streamdown isAnimating={running}>{step.text}</Streamdown>
+          <ModelMarkdown isAnimating={running}>{step.text}</ModelMarkdown>
         </div>
       )}
       {step.summary && !running && <p className="mt-2 text-xs text-muted-foreground">{step.summary}</p>}

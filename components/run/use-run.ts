@@ -41,20 +41,28 @@ const RESUME_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
  */
 export function useRun(
   workflowId: string,
-  options: { initialRunId?: string; onRunId?: (runId: string) => void } = {},
+  options: {
+    initialRunId?: string;
+    onRunId?: (runId: string) => void;
+    /** Where the run's stream is read from, when not the owner's `/api/runs/{id}/stream`. */
+    streamPath?: string;
+    /** Told when a run the view started or followed has ended. */
+    onEnded?: () => void;
+  } = {},
 ) {
   const inputRef = useRef("");
   const runIdRef = useRef(options.initialRunId);
+  const { streamPath } = options;
   const transport = useMemo(
     () =>
       new DefaultChatTransport<RunUIMessage>({
         api: "/api/runs",
         prepareSendMessagesRequest: () => ({ body: { workflow: workflowId, input: inputRef.current } }),
         prepareReconnectToStreamRequest: () => ({
-          api: `/api/runs/${encodeURIComponent(runIdRef.current ?? "")}/stream`,
+          api: streamPath ?? `/api/runs/${encodeURIComponent(runIdRef.current ?? "")}/stream`,
         }),
       }),
-    [workflowId],
+    [workflowId, streamPath],
   );
   const chat = useChat<RunUIMessage>({
     id: `run-${workflowId}`,
@@ -74,6 +82,13 @@ export function useRun(
     runIdRef.current = runId;
     onRunId?.(runId);
   }, [runId, onRunId]);
+
+  // Tell the page once a run has ended (its quota note reads what is left).
+  const ended = view.run !== undefined && view.run.status !== "running";
+  const { onEnded } = options;
+  useEffect(() => {
+    if (ended) onEnded?.();
+  }, [ended, onEnded]);
 
   const attach = useCallback(
     (id: string) => {

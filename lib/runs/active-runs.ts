@@ -7,6 +7,7 @@ import { priceOf } from "@/lib/models/pricing";
 import type { WorkflowSpec } from "@/lib/workflows/types";
 import { isTerminalChunk, type RunChunk, type RunUIMessage } from "./contract";
 import { executeRun } from "./executor";
+import { RunQuota } from "./quota";
 import { describeRunFailure, StopReason, stopReasonOf } from "./run-errors";
 import { type LoggedChunk, RunLog } from "./run-log";
 import { RunRecorder } from "./run-recorder";
@@ -27,15 +28,33 @@ const STOP_POLL_MS = 500;
 export async function startRun(
   workflow: WorkflowSpec,
   input: string,
-  context: { env: ServerEnv; store: RunStore },
+  context: {
+    env: ServerEnv;
+    store: RunStore;
+    /** The id the run was admitted under (lib/runs/quota.ts). */
+    runId: string;
+    /** The visitor who starts it and owns it. */
+    owner: string;
+    /** The concurrency slot it holds, freed when it ends. */
+    slot?: number;
+  },
 ): Promise<ActiveRun> {
-  const { env, store } = context;
-  const models = await createModelFactory(env);
-  const runId = crypto.randomUUID();
+  const { env, store, runId, owner, slot } = context;
+  const releaseSlot = () =>
+    slot === undefined
+      ? Promise.resolve()
+      : store.releaseSlot(owner, slot, runId).catch((error: unknown) => {
+          console.error("freeing a run's slot failed; its lease frees it later", error);
+        });
+  const models = await createModelFactory(env).catch(async (error: unknown) => {
+    await releaseSlot();
+    throw error;
+  });
   const createdAt = Date.now();
   try {
     await store.createRun({
       id: runId,
+      owner,
       workflow: workflow.id,
       input,
       model: models.info,
@@ -46,6 +65,7 @@ export async function startRun(
     });
   } catch (error) {
     console.error("recording a new run failed", error);
+    await releaseSlot();
     throw new AppError(
       "store_unavailable",
       "Runs cannot be saved right now, so this one was not started; try again.",
@@ -67,13 +87,14 @@ export async function startRun(
     intervalMs: RECORD_INTERVAL_MS,
     stopPollMs: STOP_POLL_MS,
     onStopRequested: (request) =>
-      abort(request.by === "shutdown" ? StopReason.shutdown() : StopReason.byUser(request.from, request.at)),
+      abort(request.by === "shutdown" ? StopReason.shutdown() : StopReason.byUser(request.at)),
     onLost: () => abort(StopReason.lost()),
   });
   // The run's own deadline, below the Lambda timeout: it ends with a clear terminal event instead
   // of being cut off mid-stream.
   const deadline = setTimeout(() => abort(StopReason.deadline(env.RUN_DEADLINE_MS)), env.RUN_DEADLINE_MS);
   deadline.unref();
+  const quota = new RunQuota(store, owner, env, abort);
   const parts = createUIMessageStream<RunUIMessage>({
     execute: ({ writer }) =>
       executeRun({
@@ -89,15 +110,20 @@ export async function startRun(
           output: env.MODEL_PRICE_OUTPUT_PER_1K,
         }),
         tokenBudget: { tokens: env.RUN_TOKEN_BUDGET, exceeded: abort },
+        onTokens: (tokens) => quota.charge(tokens),
       }),
     onError: (error) => describeRunFailure(error).message,
   });
 
   const run: ActiveRun = {
     runId,
+    owner,
     workflowId: workflow.id,
     log,
-    done: drainInto(parts, log, recorder, controller.signal).finally(() => clearTimeout(deadline)),
+    done: drainInto(parts, log, recorder, controller.signal).finally(() => {
+      clearTimeout(deadline);
+      return releaseSlot();
+    }),
     stop: abort,
   };
   registerRun(run);
@@ -110,7 +136,7 @@ function finalPatch(chunk: RunChunk, signal: AbortSignal): RunPatch {
   if (chunk.type === "finish") return { status: "done", endedAt };
   if (chunk.type === "abort") {
     const reason = stopReasonOf(signal.reason);
-    return { status: "stopped", endedAt, stoppedBy: { by: reason.by, from: reason.from, at: reason.at } };
+    return { status: "stopped", endedAt, stoppedBy: { by: reason.by, at: reason.at } };
   }
   const code = (chunk as { code?: string }).code;
   return { status: code === "interrupted" ? "interrupted" : "failed", endedAt };

@@ -29,6 +29,8 @@ export interface ExecuteRunOptions {
   price?: ModelPrice;
   /** Input plus output tokens the run may use (0: no budget), and how to end it when it has. */
   tokenBudget?: { tokens: number; exceeded: (reason: StopReason) => void };
+  /** Told each model call's tokens (input plus output) as they are reported: the daily limits. */
+  onTokens?: (tokens: number) => void;
   now?: () => number;
 }
 
@@ -95,6 +97,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
       inputTokens: step.usage.inputTokens + inputTokens,
       outputTokens: step.usage.outputTokens + outputTokens,
     };
+    options.onTokens?.(inputTokens + outputTokens);
     const budget = options.tokenBudget;
     if (budget && budget.tokens > 0) {
       const total = totalUsage(steps);

@@ -111,13 +111,19 @@ describe("describeRunFailure", () => {
 
 describe("StopReason", () => {
   it("says who stopped the run", () => {
-    expect(StopReason.byUser("203.0.113.7", 1000)).toMatchObject({
+    expect(StopReason.byUser(1000)).toMatchObject({
       by: "user",
       message: "Stopped by the user.",
-      from: "203.0.113.7",
       at: 1000,
       interrupts: false,
     });
+    // Who asked is recorded; where from goes to the logs only, never into the run.
+    expect(Object.keys(StopReason.byUser(1000))).not.toContain("from");
+    expect(StopReason.quota("Out of tokens for today.")).toMatchObject({
+      by: "quota",
+      limit: "quota_exceeded",
+    });
+    expect(StopReason.paused("Paused for today.")).toMatchObject({ by: "paused", limit: "service_paused" });
     expect(StopReason.shutdown()).toMatchObject({ by: "shutdown", interrupts: true });
     expect(StopReason.lost()).toMatchObject({ by: "lost", interrupts: true });
   });

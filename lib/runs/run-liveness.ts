@@ -20,7 +20,11 @@ function isTerminalJson(json: string): boolean {
 }
 
 /** Whether a run's process has gone quiet for longer than a live one ever does. */
-export function isStale(run: StoredRun, livenessTimeoutMs: number, now = Date.now()): boolean {
+export function isStale(
+  run: Pick<StoredRun, "status" | "heartbeatAt">,
+  livenessTimeoutMs: number,
+  now = Date.now(),
+): boolean {
   return run.status === "running" && run.heartbeatAt < now - livenessTimeoutMs;
 }
 

@@ -4,11 +4,19 @@ import { isStale } from "./run-liveness";
 import { getRunStore } from "./store";
 import type { RunListEntry, StoredRun } from "./store/types";
 
-/** The stored run a page was asked to show, if it exists, is readable, and belongs to the workflow. */
-export async function findRunForPage(runId: string, workflowId?: string): Promise<StoredRun | undefined> {
+/**
+ * The stored run a page was asked to show, if it exists, is readable, belongs to the visitor, and
+ * (when given) to the workflow.
+ */
+export async function findRunForPage(
+  runId: string,
+  owner: string | undefined,
+  workflowId?: string,
+): Promise<StoredRun | undefined> {
+  if (!owner) return undefined;
   const store = await getRunStore(serverEnv());
   const lookup = await store.getRun(runId);
-  if (lookup.kind !== "found") return undefined;
+  if (lookup.kind !== "found" || lookup.run.owner !== owner) return undefined;
   if (workflowId && lookup.run.workflow !== workflowId) return undefined;
   return lookup.run;
 }
@@ -19,13 +27,18 @@ export interface RunHistoryPage {
 }
 
 /**
- * A page of run history, newest first. A running run whose process has gone quiet reads as
- * interrupted here (the store is updated when someone opens or stops it).
+ * A page of one visitor's run history, newest first. A running run whose process has gone quiet
+ * reads as interrupted here (the store is updated when someone opens or stops it).
  */
-export async function loadRunHistory(cursor: string | undefined, limit = 20): Promise<RunHistoryPage> {
+export async function loadRunHistory(
+  owner: string | undefined,
+  cursor: string | undefined,
+  limit = 20,
+): Promise<RunHistoryPage> {
+  if (!owner) return { entries: [] };
   const env = serverEnv();
   const store = await getRunStore(env);
-  const page = await store.listRuns({ limit, cursor });
+  const page = await store.listRuns({ owner, limit, cursor });
   return {
     nextCursor: page.nextCursor,
     entries: page.entries.map((entry) =>

@@ -21,6 +21,7 @@ function recordingStore() {
 
 const run: StoredRun = {
   id: "run-recorder-test",
+  owner: "visitor",
   workflow: "trip-planner",
   input: "A long answer",
   model: { provider: "offline", id: "offline-demo", label: "Offline demo model" },

@@ -4,6 +4,8 @@ import type { StopReason } from "./stop-reason";
 /** A run this process is running (or has just finished and still holds in memory). */
 export interface ActiveRun {
   runId: string;
+  /** The visitor who owns it. */
+  owner: string;
   workflowId: string;
   log: RunLog;
   /** Resolves once the terminal part is stored and logged. */

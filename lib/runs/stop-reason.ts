@@ -1,6 +1,6 @@
 // No imports: the shutdown handler loads this at start-up, and readiness must stay light.
 
-export type StopBy = "user" | "shutdown" | "lost" | "deadline" | "budget";
+export type StopBy = "user" | "shutdown" | "lost" | "deadline" | "budget" | "quota" | "paused";
 
 /**
  * Why a run was stopped; passed as the AbortSignal's reason. A user's stop ends the run as
@@ -9,14 +9,11 @@ export type StopBy = "user" | "shutdown" | "lost" | "deadline" | "budget";
 export class StopReason {
   readonly by: StopBy;
   readonly message: string;
-  /** Where the stop came from, when known (the requester's address). */
-  readonly from: string | undefined;
   readonly at: number;
 
-  constructor(by: StopBy, message: string, from?: string, at: number = Date.now()) {
+  constructor(by: StopBy, message: string, at: number = Date.now()) {
     this.by = by;
     this.message = message;
-    this.from = from;
     this.at = at;
   }
 
@@ -26,14 +23,26 @@ export class StopReason {
   }
 
   /** A limit ends the run as "failed", with its own error code. */
-  get limit(): "deadline_exceeded" | "budget_exceeded" | undefined {
+  get limit(): "deadline_exceeded" | "budget_exceeded" | "quota_exceeded" | "service_paused" | undefined {
     if (this.by === "deadline") return "deadline_exceeded";
     if (this.by === "budget") return "budget_exceeded";
+    if (this.by === "quota") return "quota_exceeded";
+    if (this.by === "paused") return "service_paused";
     return undefined;
   }
 
-  static byUser(from?: string, at?: number): StopReason {
-    return new StopReason("user", "Stopped by the user.", from, at);
+  static byUser(at?: number): StopReason {
+    return new StopReason("user", "Stopped by the user.", at);
+  }
+
+  /** The visitor's tokens for the day ran out during the run. */
+  static quota(message: string): StopReason {
+    return new StopReason("quota", message);
+  }
+
+  /** Everyone's tokens for the day ran out during the run. */
+  static paused(message: string): StopReason {
+    return new StopReason("paused", message);
   }
 
   static shutdown(): StopReason {
@@ -59,7 +68,7 @@ export class StopReason {
   }
 }
 
-const STOP_BY = new Set<StopBy>(["user", "shutdown", "lost", "deadline", "budget"]);
+const STOP_BY = new Set<StopBy>(["user", "shutdown", "lost", "deadline", "budget", "quota", "paused"]);
 
 /**
  * Reads the StopReason back from an abort signal. Next bundles instrumentation and route handlers
@@ -74,7 +83,7 @@ export function stopReasonOf(reason: unknown): StopReason {
     STOP_BY.has(fields.by as StopBy) &&
     typeof fields.message === "string"
   ) {
-    return new StopReason(fields.by as StopBy, fields.message, fields.from, fields.at);
+    return new StopReason(fields.by as StopBy, fields.message, fields.at);
   }
   return new StopReason("user", "Stopped.");
 }

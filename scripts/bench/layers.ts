@@ -84,7 +84,12 @@ async function measureAll(cases: LayerCase[]) {
 /** The app's whole run pipeline short of HTTP: UI message stream, run log, recording, SSE framing. */
 async function wholeRun(store: SqliteRunStore): Promise<number> {
   if (!workflow) throw new Error("no pitch-refiner workflow");
-  const run = await startRun(workflow, input, { env, store });
+  const run = await startRun(workflow, input, {
+    env,
+    store,
+    runId: crypto.randomUUID(),
+    owner: "g_bench-layers-visitor",
+  });
   const body = runStreamResponse({
     runId: run.runId,
     source: logSource(run.log),
@@ -111,13 +116,18 @@ async function latency(name: string, once: () => Promise<number>) {
 async function firstNodeEvent(): Promise<number> {
   if (!workflow) throw new Error("no pitch-refiner workflow");
   const startedAt = performance.now();
-  const run = await startRun(workflow, input, { env, store: fileStore });
+  const run = await startRun(workflow, input, {
+    env,
+    store: fileStore,
+    runId: crypto.randomUUID(),
+    owner: "g_bench-layers-visitor",
+  });
   for (let seq = 0; ; seq++) {
     const entry = await run.log.next(seq);
     if (!entry || entry.chunk.type === "data-step") break;
   }
   const elapsed = performance.now() - startedAt;
-  run.stop(StopReason.byUser("bench:layers"));
+  run.stop(StopReason.byUser());
   await run.done;
   return elapsed;
 }

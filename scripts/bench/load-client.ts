@@ -25,6 +25,8 @@ export interface StreamResult {
   /** `data: [DONE]` markers seen (an SSE stream ends with exactly one, after its terminal). */
   doneMarkers: number;
   runId?: string;
+  /** The response's Set-Cookie lines (a new visitor's session). */
+  setCookies?: string[];
   error?: string;
 }
 
@@ -41,6 +43,8 @@ export function readStream(
   options: {
     method?: "GET" | "POST";
     body?: string;
+    /** Extra request headers (a visitor's session cookie). */
+    headers?: Record<string, string>;
     firstEvent: RegExp;
     signal?: AbortSignal;
     onFirst?: () => void;
@@ -63,12 +67,16 @@ export function readStream(
       {
         method: options.method ?? "GET",
         agent: false,
-        headers: options.body
-          ? { "content-type": "application/json", "content-length": Buffer.byteLength(options.body) }
-          : {},
+        headers: {
+          ...options.headers,
+          ...(options.body
+            ? { "content-type": "application/json", "content-length": Buffer.byteLength(options.body) }
+            : {}),
+        },
       },
       (res) => {
         result.runId = res.headers["x-run-id"] as string | undefined;
+        result.setCookies = res.headers["set-cookie"] ?? [];
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => {
           const receivedAt = wallClockMs();

@@ -90,7 +90,12 @@ export function referenceTarget(name: "next" | "bare", url: string, pid: number)
 
 async function stopRun(target: Target, result: StreamResult): Promise<void> {
   if (target.name === "app" && result.runId && !result.terminal) {
-    await fetch(`${target.url}/api/runs/${result.runId}/stop`, { method: "POST" }).catch(() => undefined);
+    // Only the run's owner may stop it: the session its own response set.
+    const session = result.setCookies?.map((line) => line.split(";")[0]).join("; ") ?? "";
+    await fetch(`${target.url}/api/runs/${result.runId}/stop`, {
+      method: "POST",
+      headers: { cookie: session },
+    }).catch(() => undefined);
   }
 }
 

@@ -51,6 +51,14 @@ const PATHS = [
   "/api/runs/%2e%2e/stop",
   "/api/runs/no-such-run/stream",
   "/api/runs/no-such-run",
+  "/api/runs/no-such-run/share",
+  "/api/shared/no-such-token",
+  "/api/shared/no-such-token-at-all-0123456789/stream",
+  "/api/quota",
+  "/api/auth/session",
+  "/api/auth/signin",
+  "/api/auth/callback?code=x&state=y",
+  "/api/auth/signout",
   "/api/workflows",
   "/api/health",
 ];
@@ -242,8 +250,14 @@ describe.each(RUN_STORES)("on %s", (_storeName, openStore) => {
 
   describe("a method a route does not serve", () => {
     it.each([
-      ["PUT", "/api/runs", "POST, OPTIONS"],
-      ["GET", "/api/runs", "POST, OPTIONS"],
+      ["PUT", "/api/runs", "GET, POST, HEAD, OPTIONS"],
+      ["DELETE", "/api/runs", "GET, POST, HEAD, OPTIONS"],
+      ["GET", "/api/runs/some-run/share", "POST, DELETE, OPTIONS"],
+      ["POST", "/api/shared/some-token", "GET, HEAD, OPTIONS"],
+      ["PUT", "/api/shared/some-token/stream", "GET, HEAD, OPTIONS"],
+      ["POST", "/api/quota", "GET, HEAD, OPTIONS"],
+      ["GET", "/api/auth/signout", "POST, OPTIONS"],
+      ["POST", "/api/auth/signin", "GET, HEAD, OPTIONS"],
       ["PATCH", "/api/runs/some-run", "GET, DELETE, HEAD, OPTIONS"],
       ["POST", "/api/runs/some-run/stream", "GET, HEAD, OPTIONS"],
       ["DELETE", "/api/runs/some-run/stop", "POST, OPTIONS"],

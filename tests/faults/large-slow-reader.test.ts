@@ -3,6 +3,7 @@ import { type AppServer, startAppServer } from "../support/app-server";
 import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
 import { openPausedRun, readToEnd } from "../support/raw-run";
 import { RUN_STORES, type SharedStore } from "../support/run-stores";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * A slow reader of a run far larger than the socket buffers between it and the server (a model
@@ -46,13 +47,18 @@ describe.each(RUN_STORES)("on %s", (_storeName, openStore) => {
       const before = await bytesWritten();
       let received = 0;
       let text = "";
-      const res = await openPausedRun(app.url, { workflow: "trip-planner", input: "A very long answer" });
+      const visitor = await TestVisitor.arrive(app.url);
+      const res = await openPausedRun(
+        app.url,
+        { workflow: "trip-planner", input: "A very long answer" },
+        visitor.cookie,
+      );
       const runId = String(res.headers["x-run-id"]);
       // Asleep until the run has ended on the server: it produced everything meanwhile.
       await expect
         .poll(
           async () =>
-            ((await (await fetch(`${app.url}/api/runs/${runId}`)).json()) as { run: { status: string } }).run
+            ((await (await visitor.fetch(`/api/runs/${runId}`)).json()) as { run: { status: string } }).run
               .status,
           { timeout: 60_000, interval: 500 },
         )

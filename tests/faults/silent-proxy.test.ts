@@ -4,6 +4,7 @@ import { readStream } from "../../scripts/bench/load-client";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-bedrock";
 import { RUN_STORES, type SharedStore } from "../support/run-stores";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * CloudFront's rule at full scale: it drops an origin connection after 30 s without a byte. A node
@@ -133,11 +134,13 @@ describe.concurrent("a proxy that cuts 30 s of silence, as CloudFront does", () 
         // The silence was real: the node's first token came only after it.
         expect(result.firstEventMs).toBeGreaterThanOrEqual(SILENCE_MS);
         // Nor was the run taken for dead while its node was silent (liveness kept up in the store).
+        const owner = new TestVisitor(app.url);
+        owner.keep(result.setCookies ?? []);
         await expect
           .poll(
             async () =>
               (
-                (await (await fetch(`${app.url}/api/runs/${result.runId}`)).json()) as {
+                (await (await owner.fetch(`/api/runs/${result.runId}`)).json()) as {
                   run: { status: string };
                 }
               ).run.status,

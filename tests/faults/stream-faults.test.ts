@@ -4,6 +4,7 @@ import { readStream } from "../../scripts/bench/load-client";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { openPausedRun, readToEnd } from "../support/raw-run";
 import { RUN_STORES, type SharedStore } from "../support/run-stores";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * Streams under stress: load, clients leaving at awkward moments, slow readers. Every test runs on
@@ -23,6 +24,9 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
   let app: AppServer;
   let store: SharedStore;
 
+  /** The one visitor of the tests that follow their runs after starting them. */
+  let visitor: TestVisitor;
+
   beforeAll(async () => {
     store = await openStore();
     app = await startAppServer({
@@ -31,6 +35,7 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
       RUN_TOKEN_BUDGET: "0",
       ...store.env,
     });
+    visitor = await TestVisitor.arrive(app.url);
   });
   afterAll(async () => {
     await app?.stop();
@@ -59,7 +64,11 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
         expect(result.doneMarkers).toBe(1);
       }
       // Each run's stored transcript is whole too.
+      // Its owner (the session the run's response set) replays it from the store.
+      const owner = new TestVisitor(app.url);
+      owner.keep(results[0]?.setCookies ?? []);
       const replay = await readStream(`${app.url}/api/runs/${results[0]?.runId}/stream`, {
+        headers: { cookie: owner.cookie ?? "" },
         firstEvent: /./,
       });
       expect(replay.terminals).toEqual(["finish"]);
@@ -81,7 +90,11 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
           {
             method: "POST",
             agent: false,
-            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+            headers: {
+              "content-type": "application/json",
+              "content-length": Buffer.byteLength(body),
+              cookie: visitor.cookie ?? "",
+            },
           },
           (res) => {
             runId = res.headers["x-run-id"] as string | undefined;
@@ -126,8 +139,8 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
         await expect
           .poll(
             async () =>
-              ((await (await fetch(`${app.url}/api/runs/${runId}`)).json()) as { run: { status: string } })
-                .run.status,
+              ((await (await visitor.fetch(`/api/runs/${runId}`)).json()) as { run: { status: string } }).run
+                .status,
             {
               timeout: 30_000,
               interval: 250,
@@ -148,7 +161,11 @@ describe.each(RUN_STORES)("stream faults on %s", (_storeName, openStore) => {
     it("reading 1 KB/s, then not for 60 s, holds the server's memory steady and still gets every event", async () => {
       const before = await stats(app);
       const received: string[] = [];
-      const res = await openPausedRun(app.url, { workflow: "article-writer", input: "A slow reader" });
+      const res = await openPausedRun(
+        app.url,
+        { workflow: "article-writer", input: "A slow reader" },
+        visitor.cookie,
+      );
       const started = Date.now();
       // 1 KB a second for 3 seconds, then nothing for 60 seconds while the run goes on and ends.
       while (Date.now() - started < 3000) {

@@ -8,6 +8,7 @@ import {
   textAnswer,
 } from "../support/fake-bedrock";
 import { postRun, type TimedChunk, terminalTypes } from "../support/read-stream";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * Bedrock's faults, each scripted in the loopback ConverseStream server and driven through the
@@ -20,6 +21,8 @@ const CALL_COST = (17 * 0.001 + 3 * 0.005) / 1000;
 
 let bedrock: FakeBedrock;
 let server: AppServer;
+/** The visitor every request of these tests comes from. */
+let you: TestVisitor;
 let script: (request: FakeBedrockRequest, index: number) => FakeBedrockPlan | undefined;
 let count = 0;
 
@@ -48,6 +51,7 @@ beforeAll(async () => {
     return script(request, index) ?? goodAnswer(request);
   });
   server = await startAppServer(env());
+  you = await TestVisitor.arrive(server.url);
 });
 afterAll(async () => {
   await server?.stop();
@@ -83,7 +87,7 @@ describe("before the stream starts", () => {
   it("a 429 is retried by the AWS SDK, and the run goes on", async () => {
     script = (_request, index) =>
       index < 2 ? { status: 429, errorType: "ThrottlingException", message: "Too many requests" } : undefined;
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     expect(terminalOf(chunks).type).toBe("finish");
     expect(bedrock.requests.slice(0, 3).map((r) => r.body.system?.[0]?.text)).toEqual(
       Array(3).fill(expect.stringContaining("product pitches")),
@@ -92,7 +96,7 @@ describe("before the stream starts", () => {
 
   it("a 429 that persists: the SDK's three attempts, then one clear terminal error saying so", async () => {
     script = () => ({ status: 429, errorType: "ThrottlingException", message: "Too many requests" });
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     const terminal = terminalOf(chunks);
     expect(terminal).toMatchObject({ type: "error", code: "rate_limited", retryable: true });
     expect(terminal.errorText).toMatch(
@@ -111,7 +115,7 @@ describe("before the stream starts", () => {
     "HTTP %i %s: %s, after %i request(s), retryable %s",
     async (status, errorType, words, requests, retryable) => {
       script = () => ({ status, errorType, message: "The provided model identifier is invalid." });
-      const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+      const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
       const terminal = terminalOf(chunks);
       expect(terminal).toMatchObject({ type: "error", code: "model_error", retryable });
       expect(terminal.errorText).toMatch(words);
@@ -127,7 +131,7 @@ describe("in the middle of a stream", () => {
       index === 0
         ? { events: textAnswer(["Half", " a"]).slice(0, 3), exception: ["throttlingException", "Slow down"] }
         : undefined;
-    const { chunks, runId } = await postRun(server.url, {
+    const { chunks, runId } = await postRun(you, {
       workflow: "pitch-refiner",
       input: "A solar umbrella",
     });
@@ -147,7 +151,7 @@ describe("in the middle of a stream", () => {
       chunk.type === "text-start" && chunk.id.startsWith(taskId) ? [chunk.id] : [],
     );
     expect(textIds).toEqual([taskId, `${taskId}~2`]);
-    const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
+    const stored = (await (await you.fetch(`${server.url}/api/runs/${runId}`)).json()) as {
       steps: { node: string; output: string; attempt?: number }[];
     };
     expect(stored.steps.find((step) => step.node === "generate")).toMatchObject({
@@ -161,7 +165,7 @@ describe("in the middle of a stream", () => {
       events: textAnswer(["Half"]).slice(0, 2),
       exception: ["modelStreamErrorException", "broke"],
     });
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     const terminal = terminalOf(chunks);
     expect(terminal).toMatchObject({ type: "error", code: "model_error", retryable: true });
     expect(terminal.errorText).toMatch(/stopped in the middle of its answer/);
@@ -174,7 +178,7 @@ describe("in the middle of a stream", () => {
       events: textAnswer(["Half"]).slice(0, 2),
       exception: ["throttlingException", "Slow down"],
     });
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     expect(terminalOf(chunks)).toMatchObject({ type: "error", code: "rate_limited", retryable: true });
     expect(bedrock.requests).toHaveLength(3);
     expect(stepsOf(chunks)).toEqual([expect.objectContaining({ node: "generate", status: "failed" })]);
@@ -182,7 +186,7 @@ describe("in the middle of a stream", () => {
 
   it("a stall every time: each call abandoned, three attempts, then model_error, retryable", async () => {
     script = () => ({ events: textAnswer(["Slow", " start"]), delayMs: 1500 });
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     expect(terminalOf(chunks)).toMatchObject({ type: "error", code: "model_error", retryable: true });
     expect(bedrock.requests).toHaveLength(3);
     await expect.poll(() => bedrock.requests.every((request) => request.closedEarly)).toBe(true);
@@ -192,7 +196,7 @@ describe("in the middle of a stream", () => {
   it("a stream that stalls longer than the idle timeout is abandoned and retried", async () => {
     script = (_request, index) =>
       index === 0 ? { events: textAnswer(["Slow", " start"]), delayMs: 1500 } : undefined;
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     expect(terminalOf(chunks).type).toBe("finish");
     expect(bedrock.requests[0]?.closedEarly).toBe(true);
     expect(stepUpdates(chunks, "generate")).toContainEqual(
@@ -207,14 +211,14 @@ describe("when it gives up partway", () => {
       request.body.system?.[0]?.text.includes("day-by-day")
         ? { status: 400, errorType: "ValidationException", message: "Input is too long" }
         : undefined;
-    const { chunks, runId } = await postRun(server.url, {
+    const { chunks, runId } = await postRun(you, {
       workflow: "trip-planner",
       input: "Four days in Oslo",
     });
     expect(terminalOf(chunks)).toMatchObject({ type: "error", code: "model_error", retryable: false });
     const byNode = Object.fromEntries(stepsOf(chunks).map((step) => [step.node, step.status]));
     expect(byNode).toEqual({ lodging: "done", activities: "done", food: "done", itinerary: "failed" });
-    const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
+    const stored = (await (await you.fetch(`${server.url}/api/runs/${runId}`)).json()) as {
       run: { status: string; error: { code: string } };
       steps: { node: string; status: string; output: string }[];
     };
@@ -235,13 +239,13 @@ describe("stopping", () => {
     let stopAt = 0;
     let stopping: Promise<Response> | undefined;
     const { chunks } = await postRun(
-      server.url,
+      you,
       { workflow: "pitch-refiner", input: "A solar umbrella" },
       {
         onChunk: ({ chunk }, runId) => {
           if (!stopping && chunk.type === "text-delta") {
             stopAt = Date.now();
-            stopping = fetch(`${server.url}/api/runs/${runId}/stop`, { method: "POST" });
+            stopping = you.fetch(`${server.url}/api/runs/${runId}/stop`, { method: "POST" });
           }
         },
       },
@@ -258,7 +262,7 @@ describe("stopping", () => {
 
 describe("tokens and cost", () => {
   it("counts each node's tokens from Bedrock's usage and prices them, per step, per run, and in the store", async () => {
-    const { chunks, runId } = await postRun(server.url, {
+    const { chunks, runId } = await postRun(you, {
       workflow: "trip-planner",
       input: "Four days in Oslo",
     });
@@ -274,7 +278,7 @@ describe("tokens and cost", () => {
     };
     expect(run.data.usage).toEqual({ inputTokens: 4 * 17, outputTokens: 4 * 3 });
     expect(run.data.costUsd).toBeCloseTo(4 * CALL_COST, 9);
-    const stored = (await (await fetch(`${server.url}/api/runs/${runId}`)).json()) as {
+    const stored = (await (await you.fetch(`${server.url}/api/runs/${runId}`)).json()) as {
       run: { costUsd: number };
     };
     expect(stored.run.costUsd).toBeCloseTo(4 * CALL_COST, 9);
@@ -285,7 +289,8 @@ describe("limits", () => {
   it("a run over its token budget ends with budget_exceeded, and no further model call", async () => {
     const budgeted = await startAppServer(env({ RUN_TOKEN_BUDGET: "30" }));
     try {
-      const { chunks, runId } = await postRun(budgeted.url, {
+      const visitor = await TestVisitor.arrive(budgeted.url);
+      const { chunks, runId } = await postRun(visitor, {
         workflow: "pitch-refiner",
         input: "A solar umbrella",
       });
@@ -294,7 +299,7 @@ describe("limits", () => {
       expect(terminal.errorText).toMatch(/budget of 30 tokens/);
       // generate (20 tokens) fits; evaluate brings it to 40, over the budget: nothing after it.
       expect(bedrock.requests).toHaveLength(2);
-      const stored = (await (await fetch(`${budgeted.url}/api/runs/${runId}`)).json()) as {
+      const stored = (await (await visitor.fetch(`/api/runs/${runId}`)).json()) as {
         run: { status: string };
       };
       expect(stored.run.status).toBe("failed");
@@ -308,7 +313,10 @@ describe("limits", () => {
     script = () => ({ events: textAnswer(Array.from({ length: 60 }, (_, i) => `w${i} `)), delayMs: 50 });
     try {
       const earlier = bedrock.requests.length;
-      const { chunks } = await postRun(hurried.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+      const { chunks } = await postRun(await TestVisitor.arrive(hurried.url), {
+        workflow: "pitch-refiner",
+        input: "A solar umbrella",
+      });
       const terminal = terminalOf(chunks);
       expect(terminal).toMatchObject({ type: "error", code: "deadline_exceeded", retryable: false });
       expect(terminal.errorText).toMatch(/1-second limit/);

@@ -7,10 +7,13 @@ import {
   textAnswer,
 } from "../support/fake-bedrock";
 import { postRun } from "../support/read-stream";
+import { TestVisitor } from "../support/visitor";
 
 const MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
 let bedrock: FakeBedrock;
 let server: AppServer;
+/** The visitor every request of these tests comes from. */
+let you: TestVisitor;
 let plan: () => FakeBedrockPlan = () => ({ events: textAnswer(["Hello", " from", " Bedrock"]) });
 
 beforeAll(async () => {
@@ -23,6 +26,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "test-secret",
     MODEL_MAX_TOKENS: "321",
   });
+  you = await TestVisitor.arrive(server.url);
 });
 afterAll(async () => {
   await server?.stop();
@@ -39,7 +43,7 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
       events: textAnswer(["Hello", " from", " Bedrock"], { inputTokens: 17, outputTokens: 3 }),
       delayMs: 20,
     });
-    const { chunks } = await postRun(server.url, { workflow: "trip-planner", input: "Four days in Oslo" });
+    const { chunks } = await postRun(you, { workflow: "trip-planner", input: "Four days in Oslo" });
     expect(chunks.at(-1)?.chunk.type).toBe("finish");
 
     // Four nodes, four ConverseStream calls, each signed and capped.
@@ -78,7 +82,7 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
 
   it("reports a Bedrock refusal as one clear terminal error", async () => {
     plan = () => ({ status: 403, errorType: "AccessDeniedException", message: "User is not authorized" });
-    const { chunks } = await postRun(server.url, { workflow: "pitch-refiner", input: "A solar umbrella" });
+    const { chunks } = await postRun(you, { workflow: "pitch-refiner", input: "A solar umbrella" });
     const terminal = chunks.at(-1)?.chunk;
     expect(terminal).toMatchObject({ type: "error", code: "model_error" });
     expect(terminal && "errorText" in terminal ? terminal.errorText : "").toMatch(/denied access/);
@@ -88,7 +92,7 @@ describe("the Bedrock path, against a loopback server speaking ConverseStream", 
 
 describe("rejected requests", () => {
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    fetch(`${server.url}/api/runs`, { method: "POST", headers, body });
+    you.fetch(`${server.url}/api/runs`, { method: "POST", headers, body });
 
   const cases: Array<{
     name: string;
@@ -175,7 +179,7 @@ describe("rejected requests", () => {
   });
 
   it("stopping an unknown run is a 404", async () => {
-    const response = await fetch(`${server.url}/api/runs/not-a-run/stop`, { method: "POST" });
+    const response = await you.fetch(`${server.url}/api/runs/not-a-run/stop`, { method: "POST" });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
   });

@@ -4,6 +4,7 @@ import { type FakeBedrock, startFakeBedrock, textAnswer } from "../support/fake-
 import { readSseEvents, type SseEvent } from "../support/read-stream";
 import { RUN_STORES, type SharedStore } from "../support/run-stores";
 import { normalizeTranscript } from "../support/transcript";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * Durable runs across processes: two (and more) real server processes share one store, as Lambda
@@ -40,8 +41,16 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
     return server;
   }
 
+  /** The session of the one visitor these tests are: valid on every server (they share a key). */
+  let you = "";
+  function send(server: AppServer, path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("cookie", you);
+    return fetch(`${server.url}${path}`, { ...init, headers });
+  }
+
   function post(server: AppServer, workflow: string, input: string): Promise<Response> {
-    return fetch(`${server.url}/api/runs`, {
+    return send(server, `/api/runs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ workflow, input }),
@@ -55,8 +64,8 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
     how: "header" | "query",
   ): Promise<Response> {
     return how === "header"
-      ? fetch(`${server.url}/api/runs/${runId}/stream`, { headers: { "last-event-id": String(afterSeq) } })
-      : fetch(`${server.url}/api/runs/${runId}/stream?after=${afterSeq}`);
+      ? send(server, `/api/runs/${runId}/stream`, { headers: { "last-event-id": String(afterSeq) } })
+      : send(server, `/api/runs/${runId}/stream?after=${afterSeq}`);
   }
 
   /** A transcript is whole: sequence numbers 1…n without a gap or a repeat, one terminal, last. */
@@ -75,6 +84,7 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
     }));
     store = await openStore();
     [a, b] = await Promise.all([startServer(), startServer()]);
+    you = (await TestVisitor.arrive(a.url)).cookie ?? "";
   });
 
   afterAll(async () => {
@@ -96,7 +106,7 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
         readSseEvents(response, { since: sentAt }),
       );
       const stopAt = Date.now();
-      const stopped = await fetch(`${b.url}/api/runs/${runId}/stop`, { method: "POST" });
+      const stopped = await send(b, `/api/runs/${runId}/stop`, { method: "POST" });
       expect(stopped.status).toBe(200);
       expect(await stopped.json()).toEqual({ runId, status: "stopped" });
       const rest = await watching;
@@ -112,7 +122,7 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
       expect((aborted[0]?.closedAt ?? Number.POSITIVE_INFINITY) - stopAt).toBeLessThan(1000);
       expect(bedrock.requests.filter((request) => request.receivedAt > stopAt + 1000)).toEqual([]);
 
-      const record = (await (await fetch(`${b.url}/api/runs/${runId}`)).json()) as {
+      const record = (await (await send(b, `/api/runs/${runId}`)).json()) as {
         run: { status: string; stoppedBy?: { by: string; at: number } };
       };
       expect(record.run.status).toBe("stopped");
@@ -123,7 +133,7 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
       const replay = await readSseEvents(await resume(b, runId, 0, "query"));
       expectWhole(replay.events);
       expect(replay.events.map((e) => e.json)).toEqual([...first.events, ...rest.events].map((e) => e.json));
-      expect((await fetch(`${b.url}/api/runs/${runId}/stop`, { method: "POST" })).status).toBe(409);
+      expect((await send(b, `/api/runs/${runId}/stop`, { method: "POST" })).status).toBe(409);
     });
 
     it("survives 24 disconnects anywhere in the run: every resumed transcript is whole and equals an independent run's", async () => {
@@ -176,12 +186,12 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
     });
 
     it("answers a bad resume point and an unknown run clearly", async () => {
-      const bad = await fetch(`${a.url}/api/runs/some-run/stream`, { headers: { "last-event-id": "-3" } });
+      const bad = await send(a, `/api/runs/some-run/stream`, { headers: { "last-event-id": "-3" } });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("bad_request");
-      const unknown = await fetch(`${a.url}/api/runs/no-such-run/stream`);
+      const unknown = await send(a, `/api/runs/no-such-run/stream`);
       expect(unknown.status).toBe(404);
-      expect((await fetch(`${a.url}/api/runs/no-such-run/stop`, { method: "POST" })).status).toBe(404);
+      expect((await send(a, `/api/runs/no-such-run/stop`, { method: "POST" })).status).toBe(404);
     });
   });
 
@@ -196,12 +206,12 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
       await new Promise((resolve) => doomed.process.once("exit", resolve));
 
       const survivor = await startServer({ RUN_LIVENESS_TIMEOUT_MS: "1500" });
-      const early = (await (await fetch(`${survivor.url}/api/runs/${runId}`)).json()) as {
+      const early = (await (await send(survivor, `/api/runs/${runId}`)).json()) as {
         run: { status: string };
       };
       expect(["running", "interrupted"]).toContain(early.run.status);
       await new Promise((resolve) => setTimeout(resolve, 1600));
-      const later = (await (await fetch(`${survivor.url}/api/runs/${runId}`)).json()) as {
+      const later = (await (await send(survivor, `/api/runs/${runId}`)).json()) as {
         run: { status: string; error?: { code: string } };
       };
       expect(later.run).toMatchObject({ status: "interrupted", error: { code: "interrupted" } });
@@ -253,19 +263,19 @@ describe.each(RUN_STORES)("durable runs on %s", (storeName, openStore) => {
       const runId = started.headers.get("x-run-id") ?? "";
       const original = await readSseEvents(started);
       expect(original.events.at(-1)?.type).toBe("finish");
-      const history = await (await fetch(`${b.url}/runs`)).text();
+      const history = await (await send(b, `/runs`)).text();
       expect(history).toContain(`/runs/${runId}`);
       const replay = await readSseEvents(await resume(b, runId, 0, "query"));
       expect(replay.events.map((event) => event.json)).toEqual(original.events.map((event) => event.json));
 
-      const deleted = await fetch(`${b.url}/api/runs/${runId}`, { method: "DELETE" });
+      const deleted = await send(b, `/api/runs/${runId}`, { method: "DELETE" });
       expect(deleted.status).toBe(200);
       expect(await deleted.json()).toEqual({ runId, deleted: true });
-      expect((await fetch(`${a.url}/api/runs/${runId}`)).status).toBe(404);
+      expect((await send(a, `/api/runs/${runId}`)).status).toBe(404);
       const reader = store.open();
       expect(await reader.readEvents(runId, 0)).toEqual([]);
       await reader.close();
-      expect((await fetch(`${a.url}/api/runs/${runId}`, { method: "DELETE" })).status).toBe(404);
+      expect((await send(a, `/api/runs/${runId}`, { method: "DELETE" })).status).toBe(404);
     });
   });
 

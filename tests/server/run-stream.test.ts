@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { postRun, type TimedChunk, terminalTypes } from "../support/read-stream";
+import { TestVisitor } from "../support/visitor";
 
 const TOKENS_PER_SECOND = 50;
 let server: AppServer;
+/** The visitor every request of these tests comes from. */
+let you: TestVisitor;
 
 beforeAll(async () => {
   server = await startAppServer({
     OFFLINE_TOKENS_PER_SECOND: String(TOKENS_PER_SECOND),
     HEARTBEAT_MS: "10000",
   });
+  you = await TestVisitor.arrive(server.url);
   // Latency is judged on a warm server; the cold start has its own benchmark.
-  await postRun(server.url, { workflow: "pitch-refiner", input: "warm-up" });
+  await postRun(you, { workflow: "pitch-refiner", input: "warm-up" });
 });
 afterAll(async () => {
   await server?.stop();
@@ -26,7 +30,7 @@ const stepsOf = (chunks: TimedChunk[]) =>
 
 describe("the run stream over real HTTP", () => {
   it("sends the first node event at once and spreads the rest over the run", async () => {
-    const { response, chunks } = await postRun(server.url, {
+    const { response, chunks } = await postRun(you, {
       workflow: "trip-planner",
       input: "Two days in Porto",
     });
@@ -49,7 +53,7 @@ describe("the run stream over real HTTP", () => {
   });
 
   it("interleaves the tokens of parallel branches", async () => {
-    const { chunks } = await postRun(server.url, { workflow: "trip-planner", input: "A weekend in Ghent" });
+    const { chunks } = await postRun(you, { workflow: "trip-planner", input: "A weekend in Ghent" });
     const steps = stepsOf(chunks);
     const branchIds = ["lodging", "activities", "food"].map(
       (node) => steps.find((step) => step.node === node && step.status === "running")?.taskId,
@@ -68,7 +72,7 @@ describe("the run stream over real HTTP", () => {
   });
 
   it("numbers every SSE event and ends with exactly one terminal event", async () => {
-    const response = await fetch(`${server.url}/api/runs`, {
+    const response = await you.fetch(`${server.url}/api/runs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ workflow: "pitch-refiner", input: "A kettle that texts you" }),
@@ -92,7 +96,7 @@ describe("the run stream over real HTTP", () => {
   });
 
   it("speaks NDJSON with seq numbers to curl users", async () => {
-    const response = await fetch(`${server.url}/api/runs`, {
+    const response = await you.fetch(`${server.url}/api/runs`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/x-ndjson" },
       body: JSON.stringify({ workflow: "pitch-refiner", input: "A kettle that texts you" }),
@@ -111,13 +115,13 @@ describe("the run stream over real HTTP", () => {
     let stopAnswered: Promise<Response> | undefined;
     let stopSentAt = 0;
     const { chunks } = await postRun(
-      server.url,
+      you,
       { workflow: "article-writer", input: "Why naps help programmers" },
       {
         onChunk: ({ chunk, at }, runId) => {
           if (!stopAnswered && chunk.type === "text-delta") {
             stopSentAt = at;
-            stopAnswered = fetch(`${server.url}/api/runs/${runId}/stop`, { method: "POST" });
+            stopAnswered = you.fetch(`${server.url}/api/runs/${runId}/stop`, { method: "POST" });
           }
         },
       },
@@ -140,7 +144,7 @@ describe("the run stream over real HTTP", () => {
     // The article has five nodes at 50 tokens/s; a stopped run must not have finished them.
     expect(stepsOf(chunks).some((step) => step.node === "polish")).toBe(false);
 
-    const again = await fetch(
+    const again = await you.fetch(
       `${server.url}/api/runs/${chunks[0] && (chunks[0].chunk as { messageId?: string }).messageId}/stop`,
       {
         method: "POST",
@@ -150,11 +154,11 @@ describe("the run stream over real HTTP", () => {
   });
 
   it("answers the health check and describes the workflows", async () => {
-    const health = await fetch(`${server.url}/api/health`);
+    const health = await you.fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", model: { provider: "offline" } });
 
-    const listing = (await (await fetch(`${server.url}/api/workflows`)).json()) as {
+    const listing = (await (await you.fetch(`${server.url}/api/workflows`)).json()) as {
       workflows: Array<{
         id: string;
         graph: { nodes: Array<{ id: string }>; edges: Array<{ source: string; target: string }> };

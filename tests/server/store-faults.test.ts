@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, startAppServer } from "../support/app-server";
 import { type LocalDynamo, startDynalite } from "../support/dynalite";
 import { readSseEvents } from "../support/read-stream";
+import { TestVisitor } from "../support/visitor";
 
 /**
  * The run store failing under a run, on the production store (DynamoDB through the strict layer):
@@ -10,6 +12,10 @@ import { readSseEvents } from "../support/read-stream";
 let dynamo: LocalDynamo;
 const servers: AppServer[] = [];
 const WRITES = new Set(["PutItem", "UpdateItem", "BatchWriteItem", "DeleteItem"]);
+/** Every server signs sessions with the same key, as deployed instances share AuthSecret. */
+const AUTH_SECRET = randomBytes(32).toString("base64url");
+/** The visitor whose runs these are, on every server. */
+let you: TestVisitor;
 
 async function startServer(extra: Record<string, string> = {}): Promise<AppServer> {
   const server = await startAppServer({
@@ -20,14 +26,16 @@ async function startServer(extra: Record<string, string> = {}): Promise<AppServe
     AWS_ACCESS_KEY_ID: "AKIDTEST",
     AWS_SECRET_ACCESS_KEY: "test",
     OFFLINE_TOKENS_PER_SECOND: "60",
+    AUTH_SECRET,
     ...extra,
   });
   servers.push(server);
+  you ??= await TestVisitor.arrive(server.url);
   return server;
 }
 
 function post(server: AppServer, input: string): Promise<Response> {
-  return fetch(`${server.url}/api/runs`, {
+  return you.fetch(`${server.url}/api/runs`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ workflow: "trip-planner", input }),
@@ -81,9 +89,9 @@ describe("the run store", () => {
     ).toBeGreaterThan(0);
     const live = await reading;
     expect(live.events.at(-1)?.type).toBe("finish");
-    const replay = await readSseEvents(await fetch(`${reader.url}/api/runs/${runId}/stream`));
+    const replay = await readSseEvents(await you.fetch(`${reader.url}/api/runs/${runId}/stream`));
     expect(replay.events.map((event) => event.json)).toEqual(live.events.map((event) => event.json));
-    const record = (await (await fetch(`${reader.url}/api/runs/${runId}`)).json()) as {
+    const record = (await (await you.fetch(`${reader.url}/api/runs/${runId}`)).json()) as {
       run: { status: string };
     };
     expect(record.run.status).toBe("done");
@@ -103,7 +111,7 @@ describe("the run store", () => {
         finished = true;
       });
       while (!finished) {
-        const record = (await (await fetch(`${watcher.url}/api/runs/${runId}`)).json()) as {
+        const record = (await (await you.fetch(`${watcher.url}/api/runs/${runId}`)).json()) as {
           run: { status: string };
         };
         seen.add(record.run.status);
@@ -114,8 +122,11 @@ describe("the run store", () => {
       await expect
         .poll(
           async () =>
-            ((await (await fetch(`${watcher.url}/api/runs/${runId}`)).json()) as { run: { status: string } })
-              .run.status,
+            (
+              (await (await you.fetch(`${watcher.url}/api/runs/${runId}`)).json()) as {
+                run: { status: string };
+              }
+            ).run.status,
         )
         .toBe("done");
     } finally {

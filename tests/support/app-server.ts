@@ -7,6 +7,15 @@ import { fileURLToPath } from "node:url";
 
 const serverScript = fileURLToPath(new URL("../../.next/standalone/server.js", import.meta.url));
 
+/** Every visitor limit off (0); a test sets the one it is about. */
+export const LIMITS_OFF = {
+  VISITOR_RUNS_PER_DAY: "0",
+  VISITOR_TOKENS_PER_DAY: "0",
+  VISITOR_CONCURRENT_RUNS: "0",
+  CLIENT_RUNS_PER_DAY: "0",
+  DAILY_TOKEN_LIMIT: "0",
+};
+
 export interface AppServer {
   url: string;
   process: ChildProcess;
@@ -31,6 +40,9 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
       NEXT_MANUAL_SIG_HANDLE: "true",
       // Each server gets its own run store unless a test shares one between servers.
       RUNS_DB_PATH: join(mkdtempSync(join(tmpdir(), "stepstream-runs-")), "runs.db"),
+      // The visitor limits are off unless a test turns one on: most tests start many runs from
+      // one address, and the limits have tests of their own (tests/server/limits.test.ts).
+      ...LIMITS_OFF,
       ...env,
     },
   });

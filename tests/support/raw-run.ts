@@ -7,6 +7,7 @@ import { type IncomingMessage, request } from "node:http";
 export function openPausedRun(
   baseUrl: string,
   run: { workflow: string; input: string },
+  cookie?: string,
 ): Promise<IncomingMessage> {
   const body = JSON.stringify(run);
   return new Promise((resolve, reject) => {
@@ -15,7 +16,11 @@ export function openPausedRun(
       {
         method: "POST",
         agent: false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          ...(cookie ? { cookie } : {}),
+        },
       },
       (res) => {
         res.pause();

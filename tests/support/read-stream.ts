@@ -1,4 +1,5 @@
 import { parseJsonEventStream, type UIMessageChunk, uiMessageChunkSchema } from "ai";
+import type { TestVisitor } from "./visitor";
 
 export interface TimedChunk {
   /** Milliseconds since the request was sent. */
@@ -8,12 +9,12 @@ export interface TimedChunk {
 
 /** Posts a run and reads its SSE body with the AI SDK's own parser, timing each part's arrival. */
 export async function postRun(
-  baseUrl: string,
+  visitor: TestVisitor,
   body: unknown,
   init: { headers?: Record<string, string>; onChunk?: (chunk: TimedChunk, runId: string) => void } = {},
 ): Promise<{ response: Response; runId: string; chunks: TimedChunk[] }> {
   const sentAt = performance.now();
-  const response = await fetch(`${baseUrl}/api/runs`, {
+  const response = await visitor.fetch("/api/runs", {
     method: "POST",
     headers: { "content-type": "application/json", ...init.headers },
     body: JSON.stringify(body),

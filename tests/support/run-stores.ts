@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,8 @@ async function dynamoStore(): Promise<SharedStore> {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "AKIDLOCALSTORE",
       AWS_SECRET_ACCESS_KEY: "local",
+      // Deployed, every instance signs sessions with the one AuthSecret; so do these servers.
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
     },
     open: () => new DynamoRunStore(dynamo.client(), table, 86_400),
     refusals: () => dynamo.refusals,

@@ -12,3 +12,9 @@ export const startRunRequestSchema = z.strictObject({
 });
 
 export type StartRunRequest = z.infer<typeof startRunRequestSchema>;
+
+/** The query of `GET /api/runs`. */
+export const listRunsQuerySchema = z.strictObject({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});

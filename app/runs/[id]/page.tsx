@@ -3,21 +3,36 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { DeleteRunButton } from "@/components/history/delete-run-button";
+import { ShareRunButton } from "@/components/history/share-run-button";
 import { RunView } from "@/components/run/run-view";
+import { pageVisitor } from "@/lib/auth/visitor";
 import { serverEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { publicOriginOfPage } from "@/lib/http/page-origin";
 import { describeModel } from "@/lib/models/factory";
+import { findOwnedRun } from "@/lib/runs/owned-run";
+import { shareUrl } from "@/lib/runs/share";
 import { getRunStore } from "@/lib/runs/store";
 import { describeWorkflowById } from "@/lib/workflows/describe";
 import { toRunViewWorkflow } from "@/lib/workflows/description";
 
 export const metadata: Metadata = { title: "Run" };
 
-/** One stored run: replayed from the store when it has ended, followed live when it has not. */
+/**
+ * One of the visitor's runs: replayed from the store when it has ended, followed live when it has
+ * not. Someone else's run is not found, exactly as an unknown one.
+ */
 export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
   await connection();
   const { id } = await params;
-  const lookup = await (await getRunStore(serverEnv())).getRun(id);
-  if (lookup.kind === "missing") notFound();
+  const visitor = await pageVisitor();
+  if (!visitor) notFound();
+  const lookup = await findOwnedRun(await getRunStore(serverEnv()), id, visitor.id).catch(
+    (error: unknown) => {
+      if (error instanceof AppError && error.code === "not_found") notFound();
+      throw error;
+    },
+  );
   if (lookup.kind === "corrupt") {
     return (
       <div className="space-y-4">
@@ -38,6 +53,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
   const run = lookup.run;
   const workflow = await describeWorkflowById(run.workflow);
   if (!workflow) notFound();
+  const origin = await publicOriginOfPage();
   return (
     <div className="space-y-6">
       <div>
@@ -53,12 +69,11 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
               {new Date(run.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
             </time>
           </span>
-          {run.stoppedBy && (
-            <span>
-              Stopped by {run.stoppedBy.by}
-              {run.stoppedBy.from ? ` (${run.stoppedBy.from})` : ""}
-            </span>
-          )}
+          {run.stoppedBy && <span>Stopped by {run.stoppedBy.by === "user" ? "you" : run.stoppedBy.by}</span>}
+          <ShareRunButton
+            runId={run.id}
+            initialUrl={run.shareToken ? shareUrl(origin, run.shareToken) : undefined}
+          />
           <DeleteRunButton runId={run.id} />
         </div>
       </div>

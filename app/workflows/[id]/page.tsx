@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { RunView } from "@/components/run/run-view";
+import { pageVisitor } from "@/lib/auth/visitor";
 import { serverEnv } from "@/lib/env";
 import { describeModel } from "@/lib/models/factory";
 import { findRunForPage } from "@/lib/runs/run-pages";
@@ -20,7 +21,9 @@ export default async function WorkflowPage({ params, searchParams }: PageProps<"
   if (!workflow) notFound();
   // `?run=<id>`: the run this page showed before a reload; the view reattaches to it.
   const runParam = (await searchParams).run;
-  const attached = typeof runParam === "string" ? await findRunForPage(runParam, workflow.id) : undefined;
+  const visitor = await pageVisitor();
+  const attached =
+    typeof runParam === "string" ? await findRunForPage(runParam, visitor?.id, workflow.id) : undefined;
   return (
     <div className="space-y-6">
       <div>

@@ -1,37 +1,46 @@
+import { requireVisitor } from "@/lib/auth/visitor";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
+import { publicOrigin } from "@/lib/http/host";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { assertSameOrigin } from "@/lib/http/same-origin";
+import { findOwnedRun, requireOwnedRun } from "@/lib/runs/owned-run";
 import { interruptIfStale } from "@/lib/runs/run-liveness";
+import { shareUrl } from "@/lib/runs/share";
 import { getRunStore } from "@/lib/runs/store";
 
 export const dynamic = "force-dynamic";
 
-/** A stored run with its steps; a run whose process died reads as interrupted. */
-export const GET = handleErrors(async (_request: Request, context: RouteContext<"/api/runs/[id]">) => {
+/** One of the visitor's runs with its steps; a run whose process died reads as interrupted. */
+export const GET = handleErrors(async (request: Request, context: RouteContext<"/api/runs/[id]">) => {
   const env = serverEnv();
+  const visitor = await requireVisitor(request);
   const { id } = await context.params;
   const store = await getRunStore(env);
-  const lookup = await store.getRun(id);
-  if (lookup.kind === "missing") throw new AppError("not_found", "There is no such run.");
-  if (lookup.kind === "corrupt") {
-    throw new AppError("internal", `This run's record is damaged (${lookup.reason}).`);
-  }
-  const run = await interruptIfStale(store, lookup.run, env.RUN_LIVENESS_TIMEOUT_MS);
+  const owned = await requireOwnedRun(store, id, visitor.id);
+  const {
+    shareToken,
+    stopRequest: _stop,
+    ...run
+  } = await interruptIfStale(store, owned, env.RUN_LIVENESS_TIMEOUT_MS);
   return Response.json(
-    { run, steps: await store.getSteps(id) },
+    {
+      run: { ...run, shareUrl: shareToken ? shareUrl(publicOrigin(request, env), shareToken) : undefined },
+      steps: await store.getSteps(id),
+    },
     { headers: { "Cache-Control": "no-store" } },
   );
 });
 
-/** Deletes an ended run with its steps and events; a running run must be stopped first (409). */
+/** Deletes one of the visitor's ended runs with everything it stored; a running one answers 409. */
 export const DELETE = handleErrors(async (request: Request, context: RouteContext<"/api/runs/[id]">) => {
   const env = serverEnv();
-  assertSameOrigin(request, env.ALLOWED_ORIGINS);
+  assertSameOrigin(request, env);
+  const visitor = await requireVisitor(request);
   const { id } = await context.params;
   const store = await getRunStore(env);
-  const lookup = await store.getRun(id);
+  const lookup = await findOwnedRun(store, id, visitor.id);
   if (lookup.kind === "found") await interruptIfStale(store, lookup.run, env.RUN_LIVENESS_TIMEOUT_MS);
   const outcome = await store.deleteRun(id);
   if (outcome === "missing") throw new AppError("not_found", "There is no such run.");
