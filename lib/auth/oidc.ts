@@ -127,11 +127,16 @@ export async function finishSignIn(env: OidcEnv, flow: SignInFlow, callbackUrl: 
   if (!claims) throw new AppError("unauthorized", "The sign-in provider returned no identity.");
   const digest = createHash("sha256").update(`${claims.iss}\n${claims.sub}`).digest("base64url");
   const text = (value: unknown) => (typeof value === "string" && value ? value.slice(0, 200) : undefined);
+  // Many providers put only `sub` in the ID token; the name and email then come from userinfo.
+  const profile =
+    text(claims.name) || text(claims.email)
+      ? claims
+      : await client.fetchUserInfo(config, tokens.access_token, claims.sub).catch(() => claims);
   return {
     id: `u_${digest.slice(0, 32)}`,
     kind: "user",
-    name: text(claims.name) ?? text(claims.preferred_username) ?? text(claims.email),
-    email: text(claims.email),
+    name: text(profile.name) ?? text(profile.preferred_username) ?? text(profile.email),
+    email: text(profile.email),
     expiresAt: Math.floor(Date.now() / 1000) + SESSION_SECONDS.user,
   };
 }

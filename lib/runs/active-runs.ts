@@ -111,6 +111,7 @@ export async function startRun(
         }),
         tokenBudget: { tokens: env.RUN_TOKEN_BUDGET, exceeded: abort },
         onTokens: (tokens) => quota.charge(tokens),
+        beforeModelCall: () => quota.settled(),
       }),
     onError: (error) => describeRunFailure(error).message,
   });

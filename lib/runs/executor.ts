@@ -31,6 +31,8 @@ export interface ExecuteRunOptions {
   tokenBudget?: { tokens: number; exceeded: (reason: StopReason) => void };
   /** Told each model call's tokens (input plus output) as they are reported: the daily limits. */
   onTokens?: (tokens: number) => void;
+  /** Awaited by every node before it calls the model (the daily limits count the last call first). */
+  beforeModelCall?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -166,7 +168,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
       {
         streamMode: ["tasks", "values"],
         signal,
-        configurable: { models, modelCalls, relay },
+        configurable: { models, modelCalls, relay, beforeModelCall: options.beforeModelCall },
       },
     );
     for await (const item of stream) {

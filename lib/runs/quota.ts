@@ -126,6 +126,7 @@ export async function admitRun(
  */
 export class RunQuota {
   #ended = false;
+  #pending = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: RunStore,
@@ -138,10 +139,17 @@ export class RunQuota {
   /** Adds tokens (without waiting); stops the run when a limit is passed. */
   charge(tokens: number): void {
     if (tokens <= 0) return;
-    this.store.addTokens(this.visitor, utcDay(this.now()), tokens).then(
+    const counted = this.store.addTokens(this.visitor, utcDay(this.now()), tokens).then(
       (totals) => this.#check(totals),
       (error: unknown) => console.error("counting a run's tokens failed", error),
     );
+    this.#pending.add(counted);
+    void counted.finally(() => this.#pending.delete(counted));
+  }
+
+  /** Resolves once every charge so far is counted (and the run stopped, if one passed a limit). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#pending);
   }
 
   #check(totals: { visitor: number; all: number }): void {

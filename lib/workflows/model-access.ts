@@ -64,6 +64,11 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
   const attempt = config.executionInfo?.nodeAttempt ?? 1;
   const checkpointNs = String(config.configurable?.checkpoint_ns ?? "");
   const relay = relayOf(config);
+  // The run may hold each model call until what earlier calls spent is counted (the daily token
+  // limits), so no call starts after the one that used the last of them.
+  const beforeModelCall = config.configurable?.beforeModelCall as (() => Promise<void>) | undefined;
+  if (beforeModelCall) await beforeModelCall();
+  config.signal?.throwIfAborted();
   if (attempt > 1) {
     relay({ kind: "model-attempt", checkpointNs, attempt, maxAttempts: settings.maxAttempts });
   }

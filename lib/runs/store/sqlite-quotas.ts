@@ -81,8 +81,10 @@ export class SqliteQuotas {
       }
       if (limits.visitorRunsPerDay > 0 && visitor.runs >= limits.visitorRunsPerDay)
         return refuse("visitor_runs");
-      const client = this.#counts(quotaKey.client(day, request.client));
-      if (limits.clientRunsPerDay > 0 && client.runs >= limits.clientRunsPerDay) return refuse("client_runs");
+      const clientKey = quotaKey.client(day, request.client);
+      if (limits.clientRunsPerDay > 0 && this.#counts(clientKey).runs >= limits.clientRunsPerDay) {
+        return refuse("client_runs");
+      }
       let slot: number | undefined;
       if (limits.visitorConcurrentRuns > 0) {
         slot = this.#freeSlot(request.visitor, limits.visitorConcurrentRuns, request.now);
@@ -95,7 +97,8 @@ export class SqliteQuotas {
           .run(request.visitor, slot, request.runId, request.leaseUntil);
       }
       this.#add(quotaKey.visitor(day, request.visitor), 1, 0);
-      this.#add(quotaKey.client(day, request.client), 1, 0);
+      // An address is counted only while its limit is on, as on DynamoDB.
+      if (limits.clientRunsPerDay > 0) this.#add(clientKey, 1, 0);
       return slot === undefined ? { admitted: true } : { admitted: true, slot };
     });
   }
