@@ -27,10 +27,13 @@ export interface AppServer {
  * Starts the built standalone server (`npm run build` first) on a free loopback port with the
  * given environment, and resolves once its health check answers.
  */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(
+  env: Record<string, string> = {},
+  options: { port?: number } = {},
+): Promise<AppServer> {
   if (!existsSync(serverScript))
     throw new Error("No standalone build: run `npm run build` before the server tests.");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   return startServerProcess([serverScript], {
     port,
     env: {
