@@ -84,6 +84,27 @@ async function serveRunnerLayout(workdir: string): Promise<void> {
         "and renders the home page",
         `${home.status}`,
       );
+      check(
+        Boolean(home.headers.get("content-security-policy")),
+        "with the security headers (next.config.js)",
+      );
+      // A run, as a visitor: the session comes from proxy.ts, so an image built without it fails here.
+      const run = await fetch(`${server.url}/api/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ workflow: "trip-planner", input: "An image smoke test" }),
+      });
+      await run.text();
+      const session = run.headers.getSetCookie().find((line) => line.startsWith("stepstream_session="));
+      const record = await fetch(`${server.url}/api/runs/${run.headers.get("x-run-id")}`, {
+        headers: { cookie: session?.split(";")[0] ?? "" },
+      });
+      await record.text();
+      check(
+        run.status === 200 && record.status === 200,
+        "and runs a workflow for a visitor, whose session reads it back",
+        `${run.status}, ${record.status}`,
+      );
     } finally {
       await server.stop();
     }
