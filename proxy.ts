@@ -58,6 +58,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Everything but the build's content-hashed files and the icon.
-  matcher: ["/((?!_next/static|_next/image|icon.svg|favicon.ico).*)"],
+  // Everything but Next's own paths (build files, images, the dev server's HMR) and the icon.
+  matcher: ["/((?!_next/|icon.svg|favicon.ico).*)"],
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,9 @@ const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
  * the production build the other tests use.
  */
 export async function startDevServer(env: Record<string, string> = {}): Promise<AppServer> {
+  // From a clean development build, as on a fresh clone: Turbopack's persistent cache, left by an
+  // earlier `next dev` on older sources, has been seen to put the first page into a reload loop.
+  rmSync(join(projectRoot, ".next", "dev"), { recursive: true, force: true });
   const port = await freePort();
   return startServerProcess([nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"], {
     port,
