@@ -1,13 +1,26 @@
 import "server-only";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import { BaseChatModel, type BaseChatModelParams } from "@langchain/core/language_models/chat_models";
+import type { ToolDefinition } from "@langchain/core/language_models/base";
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BaseChatModelParams,
+  type BindToolsInput,
+} from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import {
   type ChatGenerationChunk,
   type ChatResult,
   ChatGenerationChunk as GenerationChunk,
 } from "@langchain/core/outputs";
+import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import { composeOfflineReply, type OfflineRole } from "./offline-replies";
+import { type OfflineToolCall, planOfflineAgentTurn } from "./offline-tools";
+
+export interface OfflineChatModelCallOptions extends BaseChatModelCallOptions {
+  /** The tools `bindTools` bound, as OpenAI-format definitions. */
+  tools?: ToolDefinition[];
+}
 
 export interface OfflineChatModelParams extends BaseChatModelParams {
   /** Which node role to write for: each role has its own deterministic template. */
@@ -27,7 +40,7 @@ export interface OfflineChatModelParams extends BaseChatModelParams {
  * The embedded demo model: a real LangChain chat model that streams deterministic, role-specific
  * text token by token at a fixed rate, with usage metadata, so every workflow runs with no cloud.
  */
-export class OfflineChatModel extends BaseChatModel {
+export class OfflineChatModel extends BaseChatModel<OfflineChatModelCallOptions> {
   readonly role: OfflineRole;
   readonly tokensPerSecond: number;
   readonly maxTokens: number;
@@ -43,6 +56,11 @@ export class OfflineChatModel extends BaseChatModel {
 
   _llmType(): string {
     return "stepstream-offline";
+  }
+
+  /** Binds tools as a provider does: in the call options, where the "agent" role reads them. */
+  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineChatModelCallOptions>) {
+    return this.withConfig({ tools: tools.map((tool) => convertToOpenAITool(tool)), ...kwargs });
   }
 
   async _generate(
@@ -64,7 +82,18 @@ export class OfflineChatModel extends BaseChatModel {
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
     const signal = options.signal;
-    const reply = composeOfflineReply(this.role, messages.map(messageText));
+    let reply: string;
+    if (this.role === "agent") {
+      const toolNames = (options.tools ?? []).map((tool) => tool.function.name);
+      const turn = planOfflineAgentTurn(messages, toolNames);
+      if (turn.kind === "tool-calls") {
+        yield* this.streamToolCalls(turn.calls, messages, signal, runManager);
+        return;
+      }
+      reply = turn.text;
+    } else {
+      reply = composeOfflineReply(this.role, messages.map(messageText));
+    }
     const allTokens = splitIntoTokens(reply);
     const tokens = allTokens.slice(0, this.maxTokens);
     const intervalMs = this.tokensPerSecond > 0 ? 1000 / this.tokensPerSecond : 0;
@@ -80,27 +109,81 @@ export class OfflineChatModel extends BaseChatModel {
     }
     signal?.throwIfAborted();
 
-    const inputTokens = messages.reduce(
-      (sum, message) => sum + splitIntoTokens(messageText(message)).length,
-      0,
-    );
-    // The closing chunk carries the usage, as Bedrock's metadata event does; it goes through the
-    // callbacks too, so token listeners see the counts.
-    const closing = new GenerationChunk({
-      text: "",
-      message: new AIMessageChunk({
-        content: "",
-        usage_metadata: {
-          input_tokens: inputTokens,
-          output_tokens: tokens.length,
-          total_tokens: inputTokens + tokens.length,
-        },
-        response_metadata: { stopReason: tokens.length < allTokens.length ? "max_tokens" : "end_turn" },
-      }),
-    });
-    yield closing;
-    await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk: closing });
+    const stopReason = tokens.length < allTokens.length ? "max_tokens" : "end_turn";
+    yield* closeWithUsage(messages, tokens.length, stopReason, runManager);
   }
+
+  /**
+   * Streams tool calls as a provider does: per call, a chunk with its id and name at its index,
+   * then its JSON arguments in two or more pieces, each paced like a token and each passed to
+   * the token callback with the chunk, so LangGraph's `messages` mode sees the tool_call_chunks.
+   */
+  private async *streamToolCalls(
+    calls: OfflineToolCall[],
+    messages: BaseMessage[],
+    signal: AbortSignal | undefined,
+    runManager: CallbackManagerForLLMRun | undefined,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const pieces = calls.flatMap((call, index) => [
+      { type: "tool_call_chunk" as const, id: call.id, name: call.name, args: "", index },
+      ...splitArguments(JSON.stringify(call.args)).map((args) => ({
+        type: "tool_call_chunk" as const,
+        args,
+        index,
+      })),
+    ]);
+    const intervalMs = this.tokensPerSecond > 0 ? 1000 / this.tokensPerSecond : 0;
+    const startedAt = performance.now();
+    for (const [position, piece] of pieces.entries()) {
+      await pauseUntil(startedAt + (position + 1) * intervalMs, signal);
+      const chunk = new GenerationChunk({
+        text: "",
+        message: new AIMessageChunk({ content: "", tool_call_chunks: [piece] }),
+      });
+      yield chunk;
+      await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk });
+    }
+    signal?.throwIfAborted();
+    yield* closeWithUsage(messages, pieces.length, "tool_use", runManager);
+  }
+}
+
+/**
+ * The closing chunk carries the usage, as Bedrock's metadata event does; it goes through the
+ * callbacks too, so token listeners see the counts.
+ */
+async function* closeWithUsage(
+  messages: BaseMessage[],
+  outputTokens: number,
+  stopReason: "end_turn" | "max_tokens" | "tool_use",
+  runManager: CallbackManagerForLLMRun | undefined,
+): AsyncGenerator<ChatGenerationChunk> {
+  const inputTokens = messages.reduce(
+    (sum, message) => sum + splitIntoTokens(messageText(message)).length,
+    0,
+  );
+  const closing = new GenerationChunk({
+    text: "",
+    message: new AIMessageChunk({
+      content: "",
+      usage_metadata: {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+      },
+      response_metadata: { stopReason },
+    }),
+  });
+  yield closing;
+  await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, { chunk: closing });
+}
+
+/** Cuts a tool call's JSON arguments into pieces of at most 12 characters, and at least two pieces. */
+function splitArguments(json: string): string[] {
+  const size = Math.max(1, Math.min(12, Math.ceil(json.length / 2)));
+  const pieces: string[] = [];
+  for (let start = 0; start < json.length; start += size) pieces.push(json.slice(start, start + size));
+  return pieces;
 }
 
 /** Splits text into word-sized tokens that keep their leading whitespace, so joining them is lossless. */

@@ -20,6 +20,7 @@ export const offlineRoles = [
   "generate",
   "evaluate",
   "improve",
+  "agent",
 ] as const;
 export type OfflineRole = (typeof offlineRoles)[number];
 
@@ -39,6 +40,11 @@ export function composeOfflineReply(role: OfflineRole, messageTexts: string[]): 
   const prompt = messageTexts.at(-1) ?? "";
   const facts = readPromptFacts(prompt);
   return templates[role](facts);
+}
+
+/** The task a prompt is about: its "Task:" field, or else its whole text. */
+export function offlineTaskOf(prompt: string): string {
+  return readPromptFacts(prompt).task;
 }
 
 /** How many outline revisions the offline reviewer wants before it passes (3 means never within the cap). */
@@ -119,6 +125,9 @@ const templates: Record<OfflineRole, ReplyTemplate> = {
         : "- Lead with the reader's problem, not the product.\n- Add one number that makes the claim concrete.\n- Cut the second sentence in half.";
     return `SCORE: ${score}/10\n\nFEEDBACK:\n${feedback}`;
   },
+  // With tools bound the agent calls them (offline-tools.ts); this is its answer without any.
+  agent: ({ task }) =>
+    `I would answer "${task.trim()}" with my tools (a calculator, date arithmetic and a search of stepstream's docs), but none were given to me for this call, so I have no figures to offer.`,
 };
 
 function outlineFor(title: string, task: string, revision: number): string {
