@@ -4,6 +4,13 @@ import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import { type ArticleWriterState, buildArticleWriter } from "./article-writer";
 import { buildPitchRefiner, type PitchRefinerState } from "./pitch-refiner";
 import { buildReportWriter, type ReportWriterState, type SectionTask } from "./report-writer";
+import {
+  buildToolAgent,
+  type ToolAgentRunState,
+  toolAgentAnswer,
+  toolAgentStepLabel,
+  toolAgentStepSummary,
+} from "./tool-agent";
 import { buildTripPlanner, type TripPlannerState } from "./trip-planner";
 import type { RunnableWorkflowGraph, WorkflowSpec } from "./types";
 
@@ -78,8 +85,28 @@ const pitchRefiner: WorkflowSpec<PitchRefinerState> = {
   stepSummary: (node, update) => (node === "evaluate" ? `Scored ${update.score}/10` : undefined),
 };
 
+const toolAgent: WorkflowSpec<ToolAgentRunState> = {
+  id: "tool-agent",
+  title: "Tool-using agent",
+  pattern: "Tool-using agent (ReAct loop)",
+  description:
+    "Calls real tools (a calculator, date arithmetic and a search of stepstream's own docs) as often as it needs, streaming each tool call as it is written, then answers from the results.",
+  exampleInput: "How many days are there between 2026-03-01 and 2026-12-25, and what is 1299 * 12 / 52?",
+  inputSchema: taskText("The question for the agent"),
+  build: () => asRunnable(buildToolAgent()),
+  result: toolAgentAnswer,
+  stepLabel: toolAgentStepLabel,
+  stepSummary: toolAgentStepSummary,
+};
+
 // The specs are typed per workflow; the executor reads them through the general shape.
-const specs = [articleWriter, tripPlanner, reportWriter, pitchRefiner] as unknown as WorkflowSpec[];
+const specs = [
+  articleWriter,
+  tripPlanner,
+  reportWriter,
+  pitchRefiner,
+  toolAgent,
+] as unknown as WorkflowSpec[];
 
 /** Every workflow, in the order the UI shows them. */
 export function listWorkflows(): readonly WorkflowSpec[] {
