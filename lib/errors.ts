@@ -19,6 +19,7 @@ export const errorCodes = [
   "deadline_exceeded",
   "budget_exceeded",
   "interrupted",
+  "expired",
   "store_unavailable",
   "internal",
 ] as const;
@@ -44,6 +45,7 @@ const statusByCode: Record<ErrorCode, number> = {
   deadline_exceeded: 504,
   budget_exceeded: 429,
   interrupted: 503,
+  expired: 410,
   store_unavailable: 503,
   internal: 500,
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { modelInfoSchema, runErrorSchema, stepStatusSchema, tokenUsageSchema } from "../contract";
+import { interruptPartSchema, runPartSchema, runStatusSchema, stepPartSchema } from "../contract";
 import type { QuotaStore } from "./quota-types";
 
 /**
@@ -8,8 +8,11 @@ import type { QuotaStore } from "./quota-types";
  * contract test suite runs against both.
  */
 
-/** A run's lifecycle in the store. "interrupted": its process died or shut down mid-run. */
-export const storedRunStatusSchema = z.enum(["running", "done", "failed", "stopped", "interrupted"]);
+/**
+ * A run's lifecycle in the store, as the stream's `data-run` says it: "interrupted", its process
+ * died or shut down mid-run; "waiting", paused for a person's answer; "expired", nobody answered.
+ */
+export const storedRunStatusSchema = runStatusSchema;
 export type StoredRunStatus = z.infer<typeof storedRunStatusSchema>;
 
 export const stopRequestSchema = z.object({
@@ -19,29 +22,31 @@ export const stopRequestSchema = z.object({
 });
 export type StopRequest = z.infer<typeof stopRequestSchema>;
 
-export const storedRunSchema = z.object({
-  id: z.string(),
-  /** The visitor (or signed-in user) who started the run; only they may see or change it. */
-  owner: z.string().default(""),
-  workflow: z.string(),
-  input: z.string(),
-  model: modelInfoSchema,
-  status: storedRunStatusSchema,
-  createdAt: z.number(),
-  /** The last time the process running the run wrote to the store: its liveness. */
-  heartbeatAt: z.number(),
-  endedAt: z.number().optional(),
-  /** The highest event sequence number stored. */
-  lastSeq: z.number().int().nonnegative(),
-  usage: tokenUsageSchema.optional(),
-  costUsd: z.number().nonnegative().optional(),
-  error: runErrorSchema.optional(),
-  stopRequest: stopRequestSchema.optional(),
-  /** Who stopped the run and when, once it stopped. */
-  stoppedBy: stopRequestSchema.optional(),
-  /** The token of the run's read-only share link, while it is shared. */
-  shareToken: z.string().optional(),
-});
+/** The run as stored: the stream's `data-run` fields, plus who owns it and what keeps it going. */
+export const storedRunSchema = runPartSchema
+  .pick({ workflow: true, model: true, status: true, endedAt: true, usage: true, costUsd: true, error: true })
+  .extend({
+    id: z.string(),
+    /** The visitor (or signed-in user) who started the run; only they may see or change it. */
+    owner: z.string().default(""),
+    input: z.string(),
+    createdAt: z.number(),
+    /** The last time the process running the run wrote to the store: its liveness. */
+    heartbeatAt: z.number(),
+    /** The highest event sequence number stored. */
+    lastSeq: z.number().int().nonnegative(),
+    /** When it paused for a person's answer (it expires after RUN_WAITING_TIMEOUT_MS). */
+    waitingSince: z.number().optional(),
+    /** While it waits: the questions it asked (the stream's `data-interrupt` parts). */
+    questions: z.array(interruptPartSchema).optional(),
+    /** How many times it has been resumed after a pause. */
+    segments: z.number().int().nonnegative().optional(),
+    stopRequest: stopRequestSchema.optional(),
+    /** Who stopped the run and when, once it stopped. */
+    stoppedBy: stopRequestSchema.optional(),
+    /** The token of the run's read-only share link, while it is shared. */
+    shareToken: z.string().optional(),
+  });
 export type StoredRun = z.infer<typeof storedRunSchema>;
 
 /** The longest task a history list shows; the run page shows all of it. */
@@ -61,22 +66,27 @@ export function summarizeRun(run: StoredRun): RunSummary {
   return { ...summary, input: run.input.slice(0, LISTED_INPUT_CHARS) };
 }
 
-export const storedStepSchema = z.object({
-  taskId: z.string(),
-  node: z.string(),
-  label: z.string().optional(),
-  status: stepStatusSchema,
-  startedAt: z.number(),
-  endedAt: z.number().optional(),
-  usage: tokenUsageSchema.optional(),
-  costUsd: z.number().nonnegative().optional(),
-  error: z.string().optional(),
-  attempt: z.number().int().positive().optional(),
-  /** The task's streamed text (of its last attempt), whole unless `outputTruncated`. */
-  output: z.string(),
-  /** The store kept only the beginning of a very long output; the run's events hold all of it. */
-  outputTruncated: z.boolean().optional(),
-});
+/** A node task as stored: the stream's `data-step` fields, plus the text it streamed. */
+export const storedStepSchema = stepPartSchema
+  .pick({
+    taskId: true,
+    node: true,
+    parentTaskId: true,
+    label: true,
+    status: true,
+    startedAt: true,
+    endedAt: true,
+    usage: true,
+    costUsd: true,
+    error: true,
+    attempt: true,
+  })
+  .extend({
+    /** The task's streamed text (of its last attempt), whole unless `outputTruncated`. */
+    output: z.string(),
+    /** The store kept only the beginning of a very long output; the run's events hold all of it. */
+    outputTruncated: z.boolean().optional(),
+  });
 export type StoredStep = z.infer<typeof storedStepSchema>;
 
 /** One stream event as sent: its sequence number and its JSON. */
@@ -87,7 +97,18 @@ export interface StoredEvent {
 
 /** The fields of a run that change while it runs. */
 export type RunPatch = Partial<
-  Pick<StoredRun, "status" | "heartbeatAt" | "endedAt" | "usage" | "costUsd" | "error" | "stoppedBy">
+  Pick<
+    StoredRun,
+    | "status"
+    | "heartbeatAt"
+    | "endedAt"
+    | "usage"
+    | "costUsd"
+    | "error"
+    | "stoppedBy"
+    | "waitingSince"
+    | "questions"
+  >
 >;
 
 /** One write of progress: new events (contiguous after the stored ones), changed steps, run fields. */
@@ -152,9 +173,30 @@ export interface RunStore extends QuotaStore {
    * (another reader may have done it first).
    */
   markInterrupted(runId: string, options: InterruptOptions): Promise<boolean>;
+  /**
+   * Takes a waiting run up again (status waiting → running, once: of two racing resumes one
+   * wins). Returns the run as it now stands, or why not.
+   */
+  resumeRun(
+    runId: string,
+    options: { heartbeatAt: number },
+  ): Promise<
+    { kind: "resumed"; run: StoredRun } | { kind: "missing" } | { kind: "not_waiting"; status: string }
+  >;
+  /**
+   * Ends a waiting run (stopped, or expired) with its closing events, the last one terminal, if
+   * it is still waiting and its events end at `expectedLastSeq`. Returns whether it did.
+   */
+  closeWaitingRun(runId: string, options: CloseWaitingOptions): Promise<boolean>;
   /** Deletes a finished run with its steps and events; a running run is refused. */
   deleteRun(runId: string): Promise<DeleteOutcome>;
   close(): Promise<void>;
+}
+
+export interface CloseWaitingOptions {
+  expectedLastSeq: number;
+  events: StoredEvent[];
+  patch: RunPatch;
 }
 
 export interface InterruptOptions {
