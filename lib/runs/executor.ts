@@ -1,18 +1,29 @@
 import "server-only";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { ModelFactory } from "@/lib/models/factory";
 import { modelRetryPolicy } from "@/lib/models/model-failures";
 import { costOf, type ModelPrice } from "@/lib/models/pricing";
 import type { ModelCallSettings, NodeEvent } from "@/lib/workflows/model-access";
 import type { WorkflowSpec } from "@/lib/workflows/types";
-import type { RunChunk, RunError, RunPart, StepPart, StepStatus, TokenUsage } from "./contract";
-import { textPartMetadata } from "./contract";
+import {
+  type InterruptPart,
+  type RunChunk,
+  type RunError,
+  type RunPart,
+  runParts,
+  type TokenUsage,
+} from "./contract";
+import { type GraphInterrupt, InterruptBook } from "./execution/interrupts";
+import { ModelCallbacks } from "./execution/model-callbacks";
+import { StepBook } from "./execution/step-book";
+import { ToolCallBook } from "./execution/tool-calls";
 import {
   describeRunFailure,
   type StopReason,
   StopReason as StopReasonClass,
   stopReasonOf,
 } from "./run-errors";
-import { taskIdOfCheckpointNamespace } from "./task-ids";
+import { parentTaskOfNamespace, taskIdOfCheckpointNamespace } from "./task-ids";
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -33,185 +44,145 @@ export interface ExecuteRunOptions {
   onTokens?: (tokens: number) => void;
   /** Awaited by every node before it calls the model (the daily limits count the last call first). */
   beforeModelCall?: () => Promise<void>;
+  /** Keeps the graph's state between a pause and its resume (workflows that may ask a person). */
+  checkpointer?: BaseCheckpointSaver;
+  /** The run goes on after a pause: the person's answer, and what the run was before it. */
+  resume?: ResumeOptions;
   now?: () => number;
 }
 
-interface StepState {
-  part: StepPart;
-  /** The id of the task's current text part: a retried attempt starts a new one. */
-  textId: string;
-  textStarted: boolean;
+export interface ResumeOptions {
+  /** The answer, for LangGraph's `Command({ resume })`. */
+  value: unknown;
+  /** The questions it answers, shown again as answered. */
+  interrupts: InterruptPart[];
+  /** How many times the run has been resumed before, plus one. */
+  segment: number;
+  startedAt: number;
   usage: TokenUsage;
 }
 
+/** How a segment of a run ended: with its terminal part, or paused for a person's answer. */
+export type RunOutcome = { kind: "ended" } | { kind: "waiting"; questions: InterruptPart[] };
+
 type TaskStart = { id: string; name: string; input: unknown };
-type TaskResult = { id: string; name: string; result?: unknown; error?: unknown };
+type TaskResult = {
+  id: string;
+  name: string;
+  result?: unknown;
+  error?: unknown;
+  interrupts?: GraphInterrupt[];
+};
 
 /**
  * Runs a workflow's graph and describes its progress as run-stream parts. Node lifecycle comes
- * from LangGraph's `tasks` stream mode; tokens, usage and model attempts come from the nodes
- * themselves through `configurable.relay`, attributed to their task by the task id in the
- * checkpoint namespace. It always ends with exactly one terminal part, and never throws.
+ * from LangGraph's `tasks` stream mode (subgraphs included, nested under the task that ran them);
+ * tokens, usage and attempts from the project's own model helper through `configurable.relay`;
+ * and from any other model or tool call through the run's callback handler. A node that asks a
+ * person (`interrupt()`) pauses the run. It ends with exactly one terminal part, or pauses with
+ * none, and never throws.
  */
-export async function executeRun(options: ExecuteRunOptions): Promise<void> {
-  const { runId, workflow, input, models, signal, write } = options;
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
+  const { runId, workflow, input, models, signal, resume } = options;
   const now = options.now ?? Date.now;
-  const steps = new Map<string, StepState>();
+  let ended = false;
+  const write = (chunk: RunChunk) => {
+    if (!ended) options.write(chunk);
+  };
   const run: RunPart = {
     runId,
     workflow: workflow.id,
     model: models.info,
     status: "running",
-    startedAt: now(),
+    startedAt: resume?.startedAt ?? now(),
   };
-
-  const modelCalls = options.modelCalls ?? { idleTimeoutMs: 30_000, maxAttempts: 1 };
+  const steps = new StepBook(write, {
+    workflow,
+    price: options.price,
+    now,
+    segment: resume?.segment ?? 0,
+    earlierUsage: resume?.usage,
+  });
+  const tools = new ToolCallBook(write);
+  const interrupts = new InterruptBook(write);
   const writeRun = () => {
-    const usage = totalUsage(steps);
-    write({ type: "data-run", id: runId, data: { ...run, usage, costUsd: costOf(usage, options.price) } });
+    const usage = steps.total();
+    write(runParts.run({ ...run, usage, costUsd: costOf(usage, options.price) }));
   };
-  const writeStep = (step: StepState) =>
-    write({ type: "data-step", id: step.part.taskId, data: { ...step.part } });
-  const closeSteps = (status: StepStatus, error?: string) => {
-    for (const step of steps.values()) {
-      if (step.part.status === "running") finishStep(step, status, undefined, error);
-    }
-  };
-  const finishStep = (step: StepState, status: StepStatus, update: unknown, error?: string) => {
-    if (step.textStarted) write({ type: "text-end", id: step.textId });
-    step.textStarted = false;
-    const endedAt = now();
-    step.part = {
-      ...step.part,
-      status,
-      endedAt,
-      durationMs: endedAt - step.part.startedAt,
-      usage: step.usage,
-      costUsd: costOf(step.usage, options.price),
-      summary: status === "done" ? summarize(workflow, step.part.node, update) : undefined,
-      retryNote: undefined,
-      ...(error ? { error } : {}),
-    };
-    writeStep(step);
-  };
-  const addUsage = (step: StepState, inputTokens: number, outputTokens: number) => {
-    step.usage = {
-      inputTokens: step.usage.inputTokens + inputTokens,
-      outputTokens: step.usage.outputTokens + outputTokens,
-    };
-    options.onTokens?.(inputTokens + outputTokens);
+  const counted = (tokens: number) => () => {
+    options.onTokens?.(tokens);
     const budget = options.tokenBudget;
-    if (budget && budget.tokens > 0) {
-      const total = totalUsage(steps);
-      if (total.inputTokens + total.outputTokens > budget.tokens)
-        budget.exceeded(StopReasonClass.budget(budget.tokens));
+    if (!budget || budget.tokens <= 0) return;
+    const total = steps.total();
+    if (total.inputTokens + total.outputTokens > budget.tokens) {
+      budget.exceeded(StopReasonClass.budget(budget.tokens));
     }
   };
-  /** A node's model call is being retried: say which attempt, and start its text afresh. */
-  const onAttempt = (step: StepState, event: NodeEvent) => {
-    if (event.kind === "model-attempt-failed") {
-      if (!event.willRetry) return;
-      step.part = {
-        ...step.part,
-        retryNote: event.reason,
-        attempt: event.attempt + 1, // the attempt about to start
-        maxAttempts: event.maxAttempts,
-      };
-    } else if (event.kind === "model-attempt") {
-      if (step.textStarted) write({ type: "text-end", id: step.textId });
-      step.textStarted = false;
-      step.textId = `${step.part.taskId}~${event.attempt}`;
-      step.part = { ...step.part, attempt: event.attempt, maxAttempts: event.maxAttempts };
-    }
-    writeStep(step);
-  };
-  const onNodeEvent = (step: StepState, event: NodeEvent) => {
-    if (step.part.status !== "running") return;
-    if (event.kind === "token") relayToken(step, event.text, write);
-    else if (event.kind === "usage") addUsage(step, event.inputTokens, event.outputTokens);
-    else onAttempt(step, event);
-  };
-  // A node's events come straight from the node, its start through LangGraph's stream: the first
-  // token can beat the start, so events of a task not yet started wait for it.
-  const early = new Map<string, NodeEvent[]>();
-  // Parsed once per task, not once per token.
-  const taskOfNamespace = new Map<string, string>();
-  let ended = false;
-  const relay = (event: NodeEvent) => {
-    if (ended) return;
-    let taskId = taskOfNamespace.get(event.checkpointNs);
-    if (taskId === undefined) {
-      taskId = taskIdOfCheckpointNamespace(event.checkpointNs) ?? "";
-      taskOfNamespace.set(event.checkpointNs, taskId);
-    }
-    const step = steps.get(taskId);
-    const waiting = early.get(taskId);
-    if (step) onNodeEvent(step, event);
-    else if (waiting) waiting.push(event);
-    else early.set(taskId, [event]);
-  };
-  const endWith = (terminal: RunChunk) => {
-    ended = true;
-    write(terminal);
-  };
+  const relay = relayTo(steps, counted);
 
-  write({ type: "start", messageId: runId });
+  if (resume) {
+    for (const asked of resume.interrupts) {
+      write(runParts.interrupt({ ...asked, answer: resume.value, answeredAt: now() }));
+    }
+  } else {
+    write(runParts.start(runId));
+  }
   writeRun();
   let finalState: Record<string, unknown> | undefined;
   try {
     const graph = workflow.build();
     // Every node's failures are judged by the model retry policy (nodes that call no model
     // never throw what it retries).
-    graph.retryPolicy = modelRetryPolicy(modelCalls.maxAttempts);
-    const stream = await graph.stream(
-      { task: input },
-      {
-        streamMode: ["tasks", "values"],
-        signal,
-        configurable: { models, modelCalls, relay, beforeModelCall: options.beforeModelCall },
+    graph.retryPolicy = modelRetryPolicy(options.modelCalls?.maxAttempts ?? 1);
+    if (options.checkpointer) graph.checkpointer = options.checkpointer;
+    const callbacks = workflow.relaysAllModelCalls
+      ? []
+      : [new ModelCallbacks(modelEventsTo(steps, tools, counted))];
+    const stream = await graph.stream(resume ? await resumeCommand(resume.value) : { task: input }, {
+      streamMode: ["tasks", "values"],
+      subgraphs: true,
+      signal,
+      callbacks,
+      configurable: {
+        thread_id: runId,
+        models,
+        modelCalls: options.modelCalls ?? { idleTimeoutMs: 30_000, maxAttempts: 1 },
+        relay,
+        beforeModelCall: options.beforeModelCall,
       },
-    );
+    });
     for await (const item of stream) {
-      const [mode, payload] = item as [string, unknown];
+      const [namespace, mode, payload] = item as [string[], string, unknown];
       if (mode === "values") {
-        finalState = payload as Record<string, unknown>;
-      } else if (mode === "tasks") {
-        const task = payload as TaskStart | TaskResult;
-        if ("input" in task) {
-          const step: StepState = {
-            part: {
-              taskId: task.id,
-              node: task.name,
-              label: workflow.stepLabel?.(task.name, task.input as Record<string, unknown>),
-              status: "running",
-              startedAt: now(),
-            },
-            textId: task.id,
-            textStarted: false,
-            usage: { inputTokens: 0, outputTokens: 0 },
-          };
-          steps.set(task.id, step);
-          writeStep(step);
-          for (const event of early.get(task.id) ?? []) onNodeEvent(step, event);
-          early.delete(task.id);
-        } else {
-          const step = steps.get(task.id);
-          const failed = task.error !== null && task.error !== undefined;
-          if (step)
-            finishStep(
-              step,
-              failed ? "failed" : "done",
-              task.result,
-              failed ? errorText(task.error) : undefined,
-            );
-        }
+        if (namespace.length === 0) finalState = payload as Record<string, unknown>;
+        continue;
+      }
+      const task = payload as TaskStart | TaskResult;
+      if ("input" in task) {
+        steps.start(task, parentTaskOfNamespace(namespace));
+        continue;
+      }
+      const asked = task.interrupts ?? [];
+      if (asked.length > 0) {
+        interrupts.add(asked, { taskId: task.id, node: task.name }, now());
+        steps.finish(task.id, "waiting");
+      } else if (task.error !== null && task.error !== undefined) {
+        steps.finish(task.id, "failed", undefined, describeRunFailure(task.error).message);
+      } else {
+        steps.finish(task.id, "done", task.result);
       }
     }
     signal.throwIfAborted();
-    write({ type: "data-result", id: runId, data: { markdown: workflow.result(finalState ?? {}) } });
+    if (interrupts.pending.length > 0) {
+      Object.assign(run, { status: "waiting" });
+      writeRun();
+      ended = true;
+      return { kind: "waiting", questions: interrupts.pending };
+    }
+    write(runParts.result(runId, workflow.result(finalState ?? {})));
     Object.assign(run, { status: "done", endedAt: now() });
     writeRun();
-    endWith({ type: "finish", finishReason: "stop" });
+    endWith(runParts.finish());
   } catch (error) {
     const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
     if (stopped?.limit) {
@@ -224,67 +195,82 @@ export async function executeRun(options: ExecuteRunOptions): Promise<void> {
       endFailed(describeRunFailure(error));
     }
   }
+  return { kind: "ended" };
+
+  function endWith(terminal: RunChunk) {
+    write(terminal);
+    ended = true;
+  }
 
   function endStopped(reason: StopReason) {
-    closeSteps("stopped");
+    steps.closeRunning("stopped");
+    tools.closeOpen("The run was stopped before this tool call finished.");
     Object.assign(run, { status: "stopped", endedAt: now() });
     writeRun();
-    endWith({ type: "abort", reason: reason.message });
+    endWith(runParts.abort(reason.message));
   }
 
   function endFailed(error: RunError, status: "failed" | "interrupted" = "failed") {
-    closeSteps(status === "failed" ? "failed" : "stopped", error.message);
+    steps.closeRunning(status === "failed" ? "failed" : "stopped", error.message);
+    tools.closeOpen(error.message);
     Object.assign(run, { status, endedAt: now(), error });
     writeRun();
-    // The UI stream's error part, with the code and retryability the client maps to plain words.
-    const terminal = {
-      type: "error" as const,
-      errorText: error.message,
-      code: error.code,
-      retryable: error.retryable,
-    };
-    endWith(terminal);
+    endWith(runParts.error(error));
   }
 }
 
-function relayToken(step: StepState, delta: string, write: (chunk: RunChunk) => void): void {
-  const id = step.textId;
-  if (!step.textStarted) {
-    step.textStarted = true;
-    if (step.part.retryNote) {
-      step.part = { ...step.part, retryNote: undefined };
-      write({ type: "data-step", id: step.part.taskId, data: { ...step.part } });
+/** LangGraph's resume command (imported here, not at the top: this module loads on the health check path). */
+async function resumeCommand(value: unknown): Promise<unknown> {
+  const { Command } = await import("@langchain/langgraph");
+  return new Command({ resume: value });
+}
+
+/** Events of the project's own model helper, for its task's step. */
+function relayTo(steps: StepBook, counted: (tokens: number) => () => void) {
+  // Parsed once per task, not once per token.
+  const taskOfNamespace = new Map<string, string>();
+  return (event: NodeEvent) => {
+    let taskId = taskOfNamespace.get(event.checkpointNs);
+    if (taskId === undefined) {
+      taskId = taskIdOfCheckpointNamespace(event.checkpointNs) ?? "";
+      taskOfNamespace.set(event.checkpointNs, taskId);
     }
-    write({ type: "text-start", id, providerMetadata: textPartMetadata(step.part.taskId) });
-  }
-  write({ type: "text-delta", id, delta });
+    if (event.kind === "token") steps.token(taskId, event.text);
+    else if (event.kind === "usage") {
+      steps.usage(
+        taskId,
+        event.inputTokens,
+        event.outputTokens,
+        counted(event.inputTokens + event.outputTokens),
+      );
+    } else if (event.kind === "model-attempt") steps.attempt(taskId, event.attempt, event.maxAttempts);
+    else if (event.willRetry) steps.retrying(taskId, event.attempt + 1, event.maxAttempts, event.reason);
+  };
 }
 
-function summarize(workflow: WorkflowSpec, node: string, update: unknown): string | undefined {
-  const record = (update ?? {}) as Record<string, unknown>;
-  const own = workflow.stepSummary?.(node, record);
-  if (own) return own;
-  const longest = Object.values(record)
-    .filter((value): value is string => typeof value === "string")
-    .sort((a, b) => b.length - a.length)[0];
-  if (!longest) return undefined;
-  const plain = longest
-    .replace(/[#*_`>]/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  return plain.length > 140 ? `${plain.slice(0, 139)}…` : plain;
-}
-
-function totalUsage(steps: Map<string, StepState>): TokenUsage {
-  let inputTokens = 0;
-  let outputTokens = 0;
-  for (const step of steps.values()) {
-    inputTokens += step.usage.inputTokens;
-    outputTokens += step.usage.outputTokens;
-  }
-  return { inputTokens, outputTokens };
-}
-
-function errorText(error: unknown): string {
-  return describeRunFailure(error).message;
+/** Events of any other model and tool call, through the run's callback handler. */
+function modelEventsTo(steps: StepBook, tools: ToolCallBook, counted: (tokens: number) => () => void) {
+  return {
+    token: (taskId: string, text: string) => steps.token(taskId, text),
+    toolCallChunks: tools.streamed.bind(tools),
+    modelEnded: (
+      callKey: string,
+      taskId: string,
+      calls: Parameters<ToolCallBook["completed"]>[2],
+      usage?: { inputTokens: number; outputTokens: number },
+    ) => {
+      tools.completed(callKey, taskId, calls);
+      if (usage) {
+        steps.usage(
+          taskId,
+          usage.inputTokens,
+          usage.outputTokens,
+          counted(usage.inputTokens + usage.outputTokens),
+        );
+      }
+    },
+    toolStarted: () => undefined,
+    toolSucceeded: tools.succeeded.bind(tools),
+    toolFailed: tools.failed.bind(tools),
+  };
 }

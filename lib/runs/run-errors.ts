@@ -93,6 +93,18 @@ export function describeRunFailure(error: unknown): RunError {
     }
     return { ...known };
   }
+  const text =
+    typeof (error as { message?: unknown })?.message === "string"
+      ? (error as { message: string }).message
+      : "";
+  if (/No checkpointer set/i.test(text)) {
+    return {
+      code: "internal",
+      retryable: false,
+      message:
+        "This workflow asked a person a question (LangGraph's interrupt()) but does not say so: set asksPeople: true in its WorkflowSpec, so the run keeps its state while it waits.",
+    };
+  }
   if (name === "GraphRecursionError") {
     return {
       code: "internal",

@@ -39,6 +39,9 @@ export type NodeEvent =
       willRetry: boolean;
     };
 
+/** The tag on every model call of this helper: its tokens reach the run through the relay. */
+export const RELAYED_TAG = "stepstream:relayed";
+
 /** Where a node's events go; the executor puts it in `config.configurable.relay`. */
 export type NodeEventRelay = (event: NodeEvent) => void;
 
@@ -84,6 +87,8 @@ export async function askModel(config: NodeConfig, prompt: NodePrompt): Promise<
     let text = "";
     const stream = await model.stream([new SystemMessage(prompt.system), new HumanMessage(human)], {
       ...config,
+      // Relayed here: the run's callbacks for other model calls leave this one alone.
+      tags: [...(config.tags ?? []), RELAYED_TAG],
       signal,
     });
     let inputTokens = 0;

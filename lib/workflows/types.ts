@@ -4,7 +4,9 @@ import type { z } from "zod";
 export interface RunnableWorkflowGraph {
   /** The default retry policy for every node (LangGraph's Pregel reads it when a node has none). */
   retryPolicy?: unknown;
-  stream(input: { task: string }, options: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
+  /** Where the graph keeps its state between a pause (`interrupt()`) and its resume. */
+  checkpointer?: unknown;
+  stream(input: unknown, options: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
   getGraphAsync(): Promise<{
     nodes: Record<string, { id: string }>;
     edges: Array<{ source: string; target: string; conditional?: boolean }>;
@@ -28,4 +30,16 @@ export interface WorkflowSpec<State = Record<string, unknown>> {
   stepLabel?(node: string, input: State): string | undefined;
   /** A one-line account of what a finished task decided, from the update it returned. */
   stepSummary?(node: string, update: Partial<State>): string | undefined;
+  /**
+   * Set when every node calls the model through the project's `askModel` helper, which streams
+   * its tokens to the run directly: the run then attaches no callback handler to the graph, which
+   * saves the callbacks' cost on every token. Leave it unset for graphs that call models the
+   * usual way (their tokens and tool calls stream through the handler).
+   */
+  relaysAllModelCalls?: boolean;
+  /**
+   * Set when a node may call LangGraph's `interrupt()` to ask a person: the run then keeps the
+   * graph's state in the run store between the pause and the resume.
+   */
+  asksPeople?: boolean;
 }

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createModelFactory } from "@/lib/models/factory";
 import { offlineRevisionsWanted, offlineScore, offlineSectionCount } from "@/lib/models/offline-replies";
-import type { RunChunk, StepPart } from "@/lib/runs/contract";
-import { executeRun } from "@/lib/runs/executor";
+import { type RunChunk, type StepPart, taskIdOfPart } from "@/lib/runs/contract";
+import { runOfflineToEnd } from "@/lib/runs/testing/offline-run";
 import { MAX_OUTLINE_REVISIONS } from "./article-writer";
 import { MAX_ATTEMPTS, PASSING_SCORE } from "./pitch-refiner";
-import { findWorkflow } from "./registry";
 
 interface TimedChunk {
   /** Milliseconds since the run started, when the executor wrote the part. */
@@ -14,25 +12,7 @@ interface TimedChunk {
 }
 
 async function runWorkflow(workflowId: string, input: string, tokensPerSecond = 0): Promise<TimedChunk[]> {
-  const workflow = findWorkflow(workflowId);
-  if (!workflow) throw new Error(`There is no workflow ${workflowId}`);
-  const models = await createModelFactory({
-    MODEL_PROVIDER: "offline",
-    OFFLINE_TOKENS_PER_SECOND: tokensPerSecond,
-    MODEL_MAX_TOKENS: 1024,
-    AWS_REGION: "us-east-1",
-  });
-  const startedAt = performance.now();
-  const chunks: TimedChunk[] = [];
-  await executeRun({
-    runId: `run-${workflowId}`,
-    workflow,
-    input,
-    models,
-    signal: new AbortController().signal,
-    write: (chunk) => chunks.push({ at: performance.now() - startedAt, chunk }),
-  });
-  return chunks;
+  return runOfflineToEnd(workflowId, input, { tokensPerSecond });
 }
 
 interface StepEvent {
@@ -72,7 +52,10 @@ function expectedEvaluations(task: string): number {
   return MAX_ATTEMPTS;
 }
 
-type TaskPhase = "running" | "text" | "text-ended" | "finished";
+type TaskPhase = "running" | "text" | "text-ended" | "waiting" | "finished";
+
+/** Nodes that call no model: they ask a person (and go running → waiting → running → done). */
+const ASKING_NODES = new Set(["review"]);
 
 /**
  * Checks the stream contract of a successful run: `start` first, one terminal `finish` last,
@@ -89,11 +72,17 @@ function expectWellFormedRun(chunks: TimedChunk[]): void {
 
   const phases = new Map<string, TaskPhase>();
   const deltasByTask = new Map<string, number>();
+  const taskOfText = new Map<string, string>();
   let stepOutputTokens = 0;
   for (const { chunk } of chunks) {
     if (chunk.type === "data-step") {
       const taskId = chunk.data.taskId;
-      if (chunk.data.status === "running") {
+      if (ASKING_NODES.has(chunk.data.node)) {
+        // Asks, waits for the answer, runs again with it, and ends.
+        const expected = { running: [undefined, "waiting"], waiting: ["running"], done: ["running"] };
+        expect(expected[chunk.data.status as keyof typeof expected]).toContain(phases.get(taskId));
+        phases.set(taskId, chunk.data.status === "done" ? "finished" : (chunk.data.status as TaskPhase));
+      } else if (chunk.data.status === "running") {
         expect(phases.has(taskId)).toBe(false);
         phases.set(taskId, "running");
       } else {
@@ -106,20 +95,26 @@ function expectWellFormedRun(chunks: TimedChunk[]): void {
         phases.set(taskId, "finished");
       }
     } else if (chunk.type === "text-start") {
-      expect(phases.get(chunk.id)).toBe("running");
-      phases.set(chunk.id, "text");
+      // A text part names its task in its metadata (after a resume its id is not the task's).
+      const taskId = taskIdOfPart(chunk) ?? "";
+      taskOfText.set(chunk.id, taskId);
+      expect(phases.get(taskId)).toBe("running");
+      phases.set(taskId, "text");
     } else if (chunk.type === "text-delta") {
-      expect(phases.get(chunk.id)).toBe("text");
-      deltasByTask.set(chunk.id, (deltasByTask.get(chunk.id) ?? 0) + 1);
+      const taskId = taskOfText.get(chunk.id) ?? "";
+      expect(phases.get(taskId)).toBe("text");
+      deltasByTask.set(taskId, (deltasByTask.get(taskId) ?? 0) + 1);
     } else if (chunk.type === "text-end") {
-      expect(phases.get(chunk.id)).toBe("text");
-      phases.set(chunk.id, "text-ended");
+      const taskId = taskOfText.get(chunk.id) ?? "";
+      expect(phases.get(taskId)).toBe("text");
+      phases.set(taskId, "text-ended");
     }
   }
   expect([...phases.values()].every((phase) => phase === "finished")).toBe(true);
 
   const runParts = chunks.flatMap(({ chunk }) => (chunk.type === "data-run" ? [chunk.data] : []));
-  expect(runParts.map((part) => part.status)).toEqual(["running", "done"]);
+  // Running to done, with a pause for each question asked on the way.
+  expect(runParts.map((part) => part.status).join(" ")).toMatch(/^running( waiting running)* done$/);
   expect(runParts.at(-1)?.usage?.outputTokens).toBe(stepOutputTokens);
   const result = chunks.find(({ chunk }) => chunk.type === "data-result")?.chunk;
   expect(result?.type === "data-result" ? result.data.markdown.length : 0).toBeGreaterThan(0);
@@ -196,7 +191,14 @@ describe("report writer", () => {
     const labels = sections.map((event) => event.step.label);
     expect(labels.every((label) => typeof label === "string" && label.length > 0)).toBe(true);
     expect(new Set(labels).size).toBe(labels.length);
-    expect(startedNodes(chunks)).toEqual(["plan", ...labels.map(() => "section"), "compose"]);
+    // The review asks a person, then runs again with the answer (approve).
+    expect(startedNodes(chunks)).toEqual([
+      "plan",
+      "review",
+      "review",
+      ...labels.map(() => "section"),
+      "compose",
+    ]);
 
     const plan = finishedSteps(chunks).find((event) => event.step.node === "plan");
     expect(plan?.step.summary).toBe(`${count} sections planned`);
@@ -221,7 +223,11 @@ describe("report writer", () => {
     expect(span).toBeLessThan(longest * 1.8);
 
     // Their tokens interleave: the first worker's text is interrupted by the others'.
-    const deltaOwners = chunks.flatMap(({ chunk }) => (chunk.type === "text-delta" ? [chunk.id] : []));
+    const taskOfText = new Map<string, string>();
+    const deltaOwners = chunks.flatMap(({ chunk }) => {
+      if (chunk.type === "text-start") taskOfText.set(chunk.id, taskIdOfPart(chunk) ?? "");
+      return chunk.type === "text-delta" ? [taskOfText.get(chunk.id) ?? ""] : [];
+    });
     const [first] = started;
     const firstId = first?.step.taskId ?? "";
     const during = new Set(deltaOwners.slice(deltaOwners.indexOf(firstId), deltaOwners.lastIndexOf(firstId)));
