@@ -43,6 +43,8 @@ const envSchema = z
     DYNAMODB_ENDPOINT_URL: z.url().optional(),
     RUN_RETENTION_DAYS: positiveInt(30),
     RUN_LIVENESS_TIMEOUT_MS: positiveInt(15_000),
+    /** A run waiting for a person's answer longer than this expires. */
+    RUN_WAITING_TIMEOUT_MS: positiveInt(86_400_000),
     ALLOWED_ORIGINS: commaList,
     /** Host names the app answers for besides localhost and 127.0.0.1 (DNS rebinding defence). */
     ALLOWED_HOSTS: commaList,

@@ -89,7 +89,15 @@ function refusal(limit: LimitName, env: QuotaEnv, now: number): AppError {
  */
 export async function admitRun(
   store: RunStore,
-  request: { runId: string; visitor: string; client: string; env: QuotaEnv; now?: number },
+  request: {
+    runId: string;
+    visitor: string;
+    client: string;
+    env: QuotaEnv;
+    now?: number;
+    /** False when a run goes on after a pause (it counted as a run when it started). */
+    countRun?: boolean;
+  },
 ): Promise<{ slot?: number }> {
   const now = request.now ?? Date.now();
   let outcome: Awaited<ReturnType<RunStore["admitRun"]>>;
@@ -102,6 +110,7 @@ export async function admitRun(
       now,
       leaseUntil: now + request.env.RUN_DEADLINE_MS + SLOT_MARGIN_MS,
       limits: admissionLimits(request.env),
+      countRun: request.countRun,
     });
   } catch (error) {
     console.error("counting a new run failed", error);

@@ -25,10 +25,14 @@ export function resumePoint(request: Request): number {
  */
 export function followRun(request: Request, runId: string, store: RunStore, env: ServerEnv): Response {
   const afterSeq = resumePoint(request);
+  const fromStore = storeSource(store, runId, {
+    pollMs: STORE_POLL_MS,
+    livenessTimeoutMs: env.RUN_LIVENESS_TIMEOUT_MS,
+    waitingTimeoutMs: env.RUN_WAITING_TIMEOUT_MS,
+  });
   const local = findActiveRun(runId);
-  const source: RunEventSource = local
-    ? logSource(local.log)
-    : storeSource(store, runId, { pollMs: STORE_POLL_MS, livenessTimeoutMs: env.RUN_LIVENESS_TIMEOUT_MS });
+  // A run resumed elsewhere after this process paused it: its log here has ended; the store goes on.
+  const source: RunEventSource = local && !local.log.isPaused ? logSource(local.log, fromStore) : fromStore;
   return runStreamResponse({
     runId,
     source,

@@ -35,7 +35,11 @@ function storeEndingBetweenReads(): RunStore {
 
 describe("storeSource", () => {
   it("delivers the last events and the terminal of a run that ended between its two reads", async () => {
-    const source = storeSource(storeEndingBetweenReads(), "run-1", { pollMs: 10, livenessTimeoutMs: 15_000 });
+    const source = storeSource(storeEndingBetweenReads(), "run-1", {
+      pollMs: 10,
+      livenessTimeoutMs: 15_000,
+      waitingTimeoutMs: 60_000,
+    });
     const read = await source.read(1);
     expect(read.entries.map((entry) => entry.seq)).toEqual([2, 3]);
     expect(read.ended).toBe(true);

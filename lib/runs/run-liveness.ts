@@ -1,6 +1,7 @@
 import "server-only";
 import type { RunChunk, RunError, RunPart } from "./contract";
 import type { RunEventSource } from "./run-response";
+import { expireIfWaitedTooLong } from "./run-waiting";
 import type { RunStore, StoredRun } from "./store/types";
 
 const INTERRUPTED: RunError = {
@@ -81,7 +82,7 @@ export async function interruptIfStale(
 export function storeSource(
   store: RunStore,
   runId: string,
-  options: { pollMs: number; livenessTimeoutMs: number },
+  options: { pollMs: number; livenessTimeoutMs: number; waitingTimeoutMs: number },
 ): RunEventSource {
   return {
     read: async (afterSeq) => {
@@ -109,6 +110,13 @@ export function storeSource(
         };
         return { entries: [{ seq: afterSeq + 1, json: JSON.stringify(damaged) }], ended: true };
       }
+      if (lookup.run.status === "waiting") {
+        // A run past its time expires here, and its closing events come with the next read.
+        const now = await expireIfWaitedTooLong(store, lookup.run, options.waitingTimeoutMs);
+        if (now.status !== "waiting") return { entries: [], ended: false };
+        const last = await store.readEvents(runId, afterSeq, 500);
+        return { entries: last, ended: last.length === 0, paused: last.length === 0 };
+      }
       if (lookup.run.status !== "running") {
         // The run may have stored its last events and ended between the read above and this
         // lookup: read once more, so the reader gets them and its terminal, not an empty end.
@@ -121,4 +129,17 @@ export function storeSource(
     wait: (_afterSeq, timeoutMs) =>
       new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(options.pollMs, timeoutMs)))),
   };
+}
+
+/**
+ * A stored run as it stands now: one whose process died reads as interrupted, one that waited
+ * too long for an answer as expired (each stored once, for every reader).
+ */
+export async function settleRun(
+  store: RunStore,
+  run: StoredRun,
+  env: { RUN_LIVENESS_TIMEOUT_MS: number; RUN_WAITING_TIMEOUT_MS: number },
+): Promise<StoredRun> {
+  if (run.status === "waiting") return expireIfWaitedTooLong(store, run, env.RUN_WAITING_TIMEOUT_MS);
+  return interruptIfStale(store, run, env.RUN_LIVENESS_TIMEOUT_MS);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { type RunPart, type StepPart, taskIdOfTextPart } from "./contract";
+import { type RunPart, type StepPart, taskIdOfPart } from "./contract";
 import type { LoggedChunk } from "./run-log";
 import {
   ProgressConflictError,
@@ -80,7 +80,7 @@ export class RunRecorder {
       this.#dirtySteps.add(part.taskId);
       if (part.status !== "running") this.#flush();
     } else if (chunk.type === "text-start") {
-      const taskId = taskIdOfTextPart(chunk);
+      const taskId = taskIdOfPart(chunk);
       if (taskId) {
         this.#textTask.set(chunk.id, taskId);
         // A task's new text part is a retried attempt: its output starts afresh.
@@ -105,19 +105,24 @@ export class RunRecorder {
   }
 
   /**
-   * Writes everything left plus the terminal part and the run's final status, then stops ticking.
-   * Resolves once it is stored (or could not be: the run then shows as interrupted later).
+   * Writes everything left plus the terminal part (none when the run pauses for a person) and the
+   * run's final status, then stops ticking. Resolves once it is stored (or could not be: a run
+   * left running then shows as interrupted later).
    */
-  async finish(terminal: LoggedChunk, final: RunPatch): Promise<void> {
+  async finish(terminal: LoggedChunk | undefined, final: RunPatch): Promise<void> {
     this.#stopTimer();
-    this.#pending.push({ seq: terminal.seq, json: terminal.json });
+    if (terminal) this.#pending.push({ seq: terminal.seq, json: terminal.json });
     this.#patch = { ...this.#patch, ...final };
     // A store that is briefly away gets about six seconds to come back, backing off, before the
     // run is left to show as interrupted: its whole transcript is worth that wait. A long backlog
     // takes several saves, each one a success, not a failure to back off from.
     let failures = 0;
-    while (this.#pending.length > 0 && !this.#lost && failures < 6) {
-      if (await this.#flush()) continue;
+    for (;;) {
+      if (await this.#flush()) {
+        if (this.#pending.length === 0) return;
+        continue;
+      }
+      if (this.#lost || failures >= 6) return;
       await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** failures));
       failures += 1;
     }

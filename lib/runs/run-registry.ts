@@ -25,7 +25,10 @@ const runs = globalRuns.__stepstreamRuns;
 export function registerRun(run: ActiveRun): void {
   runs.set(run.runId, run);
   void run.done.finally(() => {
-    setTimeout(() => runs.delete(run.runId), FINISHED_RUN_RETENTION_MS).unref();
+    // A resumed run registers its next segment under the same id: only this one is dropped.
+    setTimeout(() => {
+      if (runs.get(run.runId) === run) runs.delete(run.runId);
+    }, FINISHED_RUN_RETENTION_MS).unref();
   });
 }
 

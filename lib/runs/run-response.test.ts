@@ -2,7 +2,7 @@ import { parseJsonEventStream, readUIMessageStream, type UIMessageChunk, uiMessa
 import { describe, expect, it } from "vitest";
 import { createModelFactory } from "@/lib/models/factory";
 import { findWorkflow } from "@/lib/workflows/registry";
-import { type RunUIMessage, taskIdOfTextPart } from "./contract";
+import { type RunUIMessage, taskIdOfPart } from "./contract";
 import { executeRun } from "./executor";
 import { RunLog } from "./run-log";
 import { logSource, pickStreamFormat, runStreamResponse, type StreamFormat } from "./run-response";
@@ -136,7 +136,7 @@ describe("runStreamResponse", () => {
     const texts = message.parts.flatMap((part) => (part.type === "text" ? [part] : []));
     expect(texts).toHaveLength(textByTask.size);
     for (const part of texts) {
-      const taskId = taskIdOfTextPart(part);
+      const taskId = taskIdOfPart(part);
       expect(taskId).toBeDefined();
       expect(part.text).toBe(textByTask.get(taskId ?? ""));
       expect(part.state).toBe("done");

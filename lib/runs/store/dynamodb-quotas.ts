@@ -92,11 +92,13 @@ export class DynamoQuotas {
       if (numberOf(all?.tokens) >= limits.dailyTokens) return refuse("daily_tokens");
     }
     const visitorKey = counterKey.visitor(day, request.visitor);
+    const counting = request.countRun !== false;
+    // A run going on after a pause was counted when it started: it adds nothing, under the token limit.
     const visitor = await this.#add(
       visitorKey,
       day,
-      { runs: 1 },
-      { runs: limits.visitorRunsPerDay, tokens: limits.visitorTokensPerDay },
+      { runs: counting ? 1 : 0 },
+      { runs: counting ? limits.visitorRunsPerDay : 0, tokens: limits.visitorTokensPerDay },
     );
     if (!visitor) {
       const counts = await this.#get(visitorKey);
@@ -104,9 +106,11 @@ export class DynamoQuotas {
         limits.visitorTokensPerDay > 0 && numberOf(counts?.tokens) >= limits.visitorTokensPerDay;
       return refuse(outOfTokens ? "visitor_tokens" : "visitor_runs");
     }
-    const giveBack: (() => Promise<unknown>)[] = [() => this.#add(visitorKey, day, { runs: -1 })];
+    const giveBack: (() => Promise<unknown>)[] = counting
+      ? [() => this.#add(visitorKey, day, { runs: -1 })]
+      : [];
     const undo = () => Promise.all(giveBack.map((back) => back()));
-    if (limits.clientRunsPerDay > 0) {
+    if (counting && limits.clientRunsPerDay > 0) {
       const clientKey = counterKey.client(day, request.client);
       if (!(await this.#add(clientKey, day, { runs: 1 }, { runs: limits.clientRunsPerDay }))) {
         await undo();

@@ -14,6 +14,7 @@ import { DynamoQuotas } from "./dynamodb-quotas";
 import type { AdmissionOutcome, AdmissionRequest, VisitorUsage } from "./quota-types";
 import { decodeCursor, encodeCursor } from "./sqlite-store";
 import {
+  type CloseWaitingOptions,
   type DeleteOutcome,
   type InterruptOptions,
   ProgressConflictError,
@@ -408,6 +409,90 @@ export class DynamoRunStore implements RunStore {
     );
     const parsed = stopRequestSchema.safeParse(parseJson(result.Item?.stopRequest?.S));
     return parsed.success ? parsed.data : undefined;
+  }
+
+  async resumeRun(
+    runId: string,
+    options: { heartbeatAt: number },
+  ): Promise<
+    { kind: "resumed"; run: StoredRun } | { kind: "missing" } | { kind: "not_waiting"; status: string }
+  > {
+    const item = await this.#getRunItem(runId);
+    if (!item) return { kind: "missing" };
+    const lookup = this.#entry(item, runId);
+    if (lookup.kind !== "found" || item.status?.S !== "waiting") {
+      return { kind: "not_waiting", status: item.status?.S ?? "unknown" };
+    }
+    const next: StoredRun = {
+      ...lookup.run,
+      status: "running",
+      heartbeatAt: options.heartbeatAt,
+      segments: (lookup.run.segments ?? 0) + 1,
+      waitingSince: undefined,
+      questions: undefined,
+      stopRequest: undefined,
+    };
+    try {
+      // Of two racing resumes, the one whose condition holds wins; a stop asked of the waiting run
+      // is answered by the resume.
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: runItemKey(runId),
+          UpdateExpression: "SET #status = :running, heartbeatAt = :hb, #data = :data REMOVE stopRequest",
+          ConditionExpression: "#status = :waiting AND lastSeq = :seq",
+          ExpressionAttributeNames: { "#status": "status", "#data": "data" },
+          ExpressionAttributeValues: {
+            ":running": str("running"),
+            ":waiting": str("waiting"),
+            ":hb": num(options.heartbeatAt),
+            ":data": dataOf(next),
+            ":seq": num(lookup.run.lastSeq),
+          },
+        }),
+      );
+      return { kind: "resumed", run: next };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const now = await this.#getRunItem(runId);
+      return now ? { kind: "not_waiting", status: now.status?.S ?? "unknown" } : { kind: "missing" };
+    }
+  }
+
+  async closeWaitingRun(runId: string, options: CloseWaitingOptions): Promise<boolean> {
+    const item = await this.#getRunItem(runId);
+    const lookup = item ? this.#entry(item, runId) : undefined;
+    if (lookup?.kind !== "found" || item?.status?.S !== "waiting") return false;
+    const storedEnd = await this.#events.lastSeq(runId);
+    if (storedEnd !== options.expectedLastSeq) return false;
+    if (options.events.some((event, index) => event.seq !== storedEnd + 1 + index)) return false;
+    try {
+      // The closing events are the commit, as when a run is marked interrupted.
+      await this.#events.put(runId, options.events, { exclusive: true });
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    const next: StoredRun = {
+      ...lookup.run,
+      ...options.patch,
+      lastSeq: options.events.at(-1)?.seq ?? storedEnd,
+    };
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: runItemKey(runId),
+        UpdateExpression: "SET #status = :status, lastSeq = :seq, #data = :data, listing = :listing",
+        ExpressionAttributeNames: { "#status": "status", "#data": "data" },
+        ExpressionAttributeValues: {
+          ":status": str(next.status),
+          ":seq": num(next.lastSeq),
+          ":data": dataOf(next),
+          ":listing": str(JSON.stringify(summarizeRun(next))),
+        },
+      }),
+    );
+    return true;
   }
 
   async markInterrupted(runId: string, options: InterruptOptions): Promise<boolean> {

@@ -25,6 +25,11 @@ export interface AdmissionRequest {
   /** A concurrency slot held past this time is free again (its run cannot still be going). */
   leaseUntil: number;
   limits: AdmissionLimits;
+  /**
+   * False for a run going on after a pause: it was counted when it started, so only the token
+   * limits and a concurrency slot apply.
+   */
+  countRun?: boolean;
 }
 
 export type LimitName = "daily_tokens" | "visitor_tokens" | "visitor_runs" | "client_runs" | "concurrent";

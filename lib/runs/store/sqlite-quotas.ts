@@ -79,10 +79,17 @@ export class SqliteQuotas {
       if (limits.visitorTokensPerDay > 0 && visitor.tokens >= limits.visitorTokensPerDay) {
         return refuse("visitor_tokens");
       }
-      if (limits.visitorRunsPerDay > 0 && visitor.runs >= limits.visitorRunsPerDay)
+      // A run going on after a pause was counted when it started: only tokens and a slot apply.
+      const counting = request.countRun !== false;
+      if (counting && limits.visitorRunsPerDay > 0 && visitor.runs >= limits.visitorRunsPerDay) {
         return refuse("visitor_runs");
+      }
       const clientKey = quotaKey.client(day, request.client);
-      if (limits.clientRunsPerDay > 0 && this.#counts(clientKey).runs >= limits.clientRunsPerDay) {
+      if (
+        counting &&
+        limits.clientRunsPerDay > 0 &&
+        this.#counts(clientKey).runs >= limits.clientRunsPerDay
+      ) {
         return refuse("client_runs");
       }
       let slot: number | undefined;
@@ -96,6 +103,7 @@ export class SqliteQuotas {
           )
           .run(request.visitor, slot, request.runId, request.leaseUntil);
       }
+      if (!counting) return slot === undefined ? { admitted: true } : { admitted: true, slot };
       this.#add(quotaKey.visitor(day, request.visitor), 1, 0);
       // An address is counted only while its limit is on, as on DynamoDB.
       if (limits.clientRunsPerDay > 0) this.#add(clientKey, 1, 0);

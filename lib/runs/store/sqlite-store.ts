@@ -5,6 +5,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { AdmissionOutcome, AdmissionRequest, VisitorUsage } from "./quota-types";
 import { SqliteQuotas } from "./sqlite-quotas";
 import {
+  type CloseWaitingOptions,
   type DeleteOutcome,
   type InterruptOptions,
   ProgressConflictError,
@@ -344,6 +345,44 @@ export class SqliteRunStore implements RunStore {
         error: options.error,
         lastSeq: seq,
       });
+      return true;
+    });
+  }
+
+  async resumeRun(
+    runId: string,
+    options: { heartbeatAt: number },
+  ): Promise<
+    { kind: "resumed"; run: StoredRun } | { kind: "missing" } | { kind: "not_waiting"; status: string }
+  > {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (!row) return { kind: "missing" as const };
+      if (row.status !== "waiting") return { kind: "not_waiting" as const, status: row.status };
+      const run = this.#readRun(row);
+      const next: StoredRun = {
+        ...run,
+        status: "running",
+        heartbeatAt: options.heartbeatAt,
+        segments: (run.segments ?? 0) + 1,
+        waitingSince: undefined,
+        questions: undefined,
+        stopRequest: undefined,
+      };
+      this.#writeRun(next);
+      return { kind: "resumed" as const, run: next };
+    });
+  }
+
+  async closeWaitingRun(runId: string, options: CloseWaitingOptions): Promise<boolean> {
+    return this.#transaction(() => {
+      const row = this.#row(runId);
+      if (row?.status !== "waiting" || row.last_seq !== options.expectedLastSeq) return false;
+      if (options.events.some((event, index) => event.seq !== row.last_seq + 1 + index)) return false;
+      const insert = this.#sql("INSERT INTO run_events (run_id, seq, json) VALUES (?, ?, ?)");
+      for (const event of options.events) insert.run(runId, event.seq, event.json);
+      const lastSeq = options.events.at(-1)?.seq ?? row.last_seq;
+      this.#writeRun({ ...this.#readRun(row), ...options.patch, lastSeq });
       return true;
     });
   }

@@ -6,7 +6,7 @@ import { publicOrigin } from "@/lib/http/host";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { assertSameOrigin } from "@/lib/http/same-origin";
 import { findOwnedRun, requireOwnedRun } from "@/lib/runs/owned-run";
-import { interruptIfStale } from "@/lib/runs/run-liveness";
+import { settleRun } from "@/lib/runs/run-liveness";
 import { shareUrl } from "@/lib/runs/share";
 import { getRunStore } from "@/lib/runs/store";
 
@@ -19,11 +19,7 @@ export const GET = handleErrors(async (request: Request, context: RouteContext<"
   const { id } = await context.params;
   const store = await getRunStore(env);
   const owned = await requireOwnedRun(store, id, visitor.id);
-  const {
-    shareToken,
-    stopRequest: _stop,
-    ...run
-  } = await interruptIfStale(store, owned, env.RUN_LIVENESS_TIMEOUT_MS);
+  const { shareToken, stopRequest: _stop, ...run } = await settleRun(store, owned, env);
   return Response.json(
     {
       run: { ...run, shareUrl: shareToken ? shareUrl(publicOrigin(request, env), shareToken) : undefined },
@@ -41,7 +37,7 @@ export const DELETE = handleErrors(async (request: Request, context: RouteContex
   const { id } = await context.params;
   const store = await getRunStore(env);
   const lookup = await findOwnedRun(store, id, visitor.id);
-  if (lookup.kind === "found") await interruptIfStale(store, lookup.run, env.RUN_LIVENESS_TIMEOUT_MS);
+  if (lookup.kind === "found") await settleRun(store, lookup.run, env);
   const outcome = await store.deleteRun(id);
   if (outcome === "missing") throw new AppError("not_found", "There is no such run.");
   if (outcome === "running")

@@ -2,7 +2,7 @@ import { serverEnv } from "@/lib/env";
 import { handleErrors } from "@/lib/http/handle";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { requireSharedRun } from "@/lib/runs/owned-run";
-import { interruptIfStale } from "@/lib/runs/run-liveness";
+import { settleRun } from "@/lib/runs/run-liveness";
 import { getRunStore } from "@/lib/runs/store";
 import { summarizeRun } from "@/lib/runs/store/types";
 
@@ -13,11 +13,7 @@ export const GET = handleErrors(async (_request: Request, context: RouteContext<
   const env = serverEnv();
   const { token } = await context.params;
   const store = await getRunStore(env);
-  const run = await interruptIfStale(
-    store,
-    await requireSharedRun(store, token),
-    env.RUN_LIVENESS_TIMEOUT_MS,
-  );
+  const run = await settleRun(store, await requireSharedRun(store, token), env);
   const { owner: _owner, ...shown } = summarizeRun(run);
   return Response.json(
     { run: { ...shown, input: run.input }, steps: await store.getSteps(run.id) },
