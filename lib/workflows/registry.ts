@@ -26,6 +26,7 @@ const articleWriter: WorkflowSpec<ArticleWriterState> = {
   exampleInput: "Why small teams should measure before they build",
   inputSchema: taskText("The article's topic"),
   build: () => asRunnable(buildArticleWriter()),
+  relaysAllModelCalls: true,
   result: (state) => state.article,
   stepLabel: (node, state) => {
     if (node === "check") return state.revisions > 0 ? `Revision ${state.revisions}` : "First outline";
@@ -47,6 +48,7 @@ const tripPlanner: WorkflowSpec<TripPlannerState> = {
   exampleInput: "Three days in Kyoto in late autumn",
   inputSchema: taskText("Where and when to travel"),
   build: () => asRunnable(buildTripPlanner()),
+  relaysAllModelCalls: true,
   result: (state) =>
     [state.itineraryText, state.lodgingIdeas, state.activitiesIdeas, state.foodIdeas].join("\n\n"),
 };
@@ -56,14 +58,23 @@ const reportWriter: WorkflowSpec<ReportWriterState> = {
   title: "Report writer",
   pattern: "Orchestrator–workers with Send",
   description:
-    "A planner splits the question into sections at run time, one worker writes each section in parallel, and an editor joins them.",
+    "A planner splits the question into sections at run time, you approve or edit the plan, one worker writes each section in parallel, and an editor joins them.",
   exampleInput: "Should our team move its nightly batch jobs to serverless?",
   inputSchema: taskText("The question the report answers"),
   build: () => asRunnable(buildReportWriter()),
+  relaysAllModelCalls: true,
+  // The plan waits for a person's approval before the workers start.
+  asksPeople: true,
   result: (state) => state.report,
   stepLabel: (node, input) => (node === "section" ? (input as unknown as SectionTask).title : undefined),
-  stepSummary: (node, update) =>
-    node === "plan" ? `${update.sections?.length ?? 0} sections planned` : undefined,
+  stepSummary: (node, update) => {
+    if (node === "plan") return `${update.sections?.length ?? 0} sections planned`;
+    if (node === "review") {
+      if (update.rejected !== undefined) return "Plan rejected";
+      return update.sections ? `Plan edited: ${update.sections.length} sections` : "Plan approved";
+    }
+    return undefined;
+  },
 };
 
 const pitchRefiner: WorkflowSpec<PitchRefinerState> = {
@@ -75,6 +86,7 @@ const pitchRefiner: WorkflowSpec<PitchRefinerState> = {
   exampleInput: "A browser extension that summarises long email threads",
   inputSchema: taskText("The product to pitch"),
   build: () => asRunnable(buildPitchRefiner()),
+  relaysAllModelCalls: true,
   result: (state) =>
     `${state.pitch}\n\n*Editor's score: ${state.score}/10 after ${state.attempt} attempt${state.attempt === 1 ? "" : "s"}.*`,
   stepLabel: (node, state) => {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { Annotation, END, Send, START, StateGraph } from "@langchain/langgraph";
+import { Annotation, END, interrupt, Send, START, StateGraph } from "@langchain/langgraph";
 import { askModel } from "./model-access";
 import { parseSections } from "./parse";
 
@@ -22,6 +22,8 @@ const ReportState = Annotation.Root({
     default: () => [],
   }),
   report: Annotation<string>,
+  /** Set when the person reviewing the plan rejected it: the run ends without a report. */
+  rejected: Annotation<string | undefined>,
 });
 type ReportState = typeof ReportState.State;
 
@@ -41,8 +43,47 @@ async function plan(state: ReportState, config: RunnableConfig) {
   return { sections: parseSections(text, MAX_SECTIONS) };
 }
 
-/** Orchestrator: one `section` worker per planned section, decided at run time. */
-function assignWorkers(state: ReportState): Send[] {
+/** What a person may answer to the plan review. */
+type PlanDecision =
+  | { action: "approve" }
+  | { action: "edit"; payload?: { sections?: unknown } }
+  | { action: "reject"; reason?: string };
+
+/** An edited plan as the workers will take it: one to MAX_SECTIONS titled sections. */
+function editedSections(payload: { sections?: unknown } | undefined, planned: string[]): string[] {
+  const given = Array.isArray(payload?.sections) ? payload.sections : [];
+  const titles = given
+    .filter((title): title is string => typeof title === "string")
+    .map((title) => title.trim().slice(0, 120))
+    .filter(Boolean)
+    .slice(0, MAX_SECTIONS);
+  return titles.length > 0 ? titles : planned;
+}
+
+/**
+ * A person approves, edits or rejects the plan before any worker starts: LangGraph's `interrupt()`
+ * pauses the run here until they answer (the node runs again from the top with the answer).
+ */
+function review(state: ReportState) {
+  const decision = interrupt({
+    question: "Approve this plan before the section writers start?",
+    payload: { sections: state.sections },
+    actions: ["approve", "edit", "reject"],
+  }) as PlanDecision | undefined;
+  if (decision?.action === "reject") {
+    const reason = typeof decision.reason === "string" ? decision.reason.trim().slice(0, 500) : "";
+    return {
+      rejected: reason || "No reason given.",
+      report: `*The plan was rejected: ${reason || "no reason given"}.*`,
+    };
+  }
+  if (decision?.action === "edit") return { sections: editedSections(decision.payload, state.sections) };
+  return {};
+}
+
+/** Orchestrator: one `section` worker per planned section, decided at run time (none if rejected). */
+function assignWorkers(state: ReportState): Send[] | typeof END {
+  if (state.rejected !== undefined) return END;
   return state.sections.map(
     (title, index) => new Send("section", { task: state.task, index, title } satisfies SectionTask),
   );
@@ -69,14 +110,16 @@ async function compose(state: ReportState, config: RunnableConfig) {
   return { report: text };
 }
 
-/** Orchestrator–workers with `Send`: plan → N × section (in parallel) → compose. */
+/** Orchestrator–workers with `Send`: plan → a person's review → N × section (in parallel) → compose. */
 export function buildReportWriter() {
   return new StateGraph(ReportState)
     .addNode("plan", plan)
+    .addNode("review", review)
     .addNode("section", section)
     .addNode("compose", compose)
     .addEdge(START, "plan")
-    .addConditionalEdges("plan", assignWorkers, ["section"])
+    .addEdge("plan", "review")
+    .addConditionalEdges("review", assignWorkers, ["section", END])
     .addEdge("section", "compose")
     .addEdge("compose", END)
     .compile();
