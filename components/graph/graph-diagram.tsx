@@ -17,6 +17,7 @@ const TERMINAL_RADIUS = 7;
 const statusStyle: Record<StepStatus | "idle", { fill: string; stroke: string; text: string }> = {
   idle: { fill: "#f8fafc", stroke: "#cbd5e1", text: "#475569" },
   running: { fill: "#dbeafe", stroke: "#2563eb", text: "#1e3a8a" },
+  waiting: { fill: "#ede9fe", stroke: "#7c3aed", text: "#4c1d95" },
   done: { fill: "#dcfce7", stroke: "#16a34a", text: "#14532d" },
   failed: { fill: "#fee2e2", stroke: "#dc2626", text: "#7f1d1d" },
   stopped: { fill: "#fef3c7", stroke: "#d97706", text: "#78350f" },

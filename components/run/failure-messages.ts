@@ -27,6 +27,7 @@ const titles: Record<ErrorCode | "network", string> = {
   deadline_exceeded: "The run took too long",
   budget_exceeded: "The run used its token budget",
   interrupted: "The run was interrupted",
+  expired: "Nobody answered in time",
   store_unavailable: "Runs cannot be saved right now",
   internal: "Something went wrong",
   network: "The connection was lost",

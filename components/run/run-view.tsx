@@ -6,7 +6,9 @@ import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import type { RunViewWorkflow } from "@/lib/workflows/description";
 import { formatCost, formatDuration, formatTokens } from "./format";
+import { QuestionPanel } from "./question-panel";
 import { localTime, QuotaNote } from "./quota-note";
+import { openQuestion } from "./read-run";
 import { RunResult } from "./run-result";
 import { StatusBadge } from "./status-badge";
 import { StepTimeline } from "./step-timeline";
@@ -48,12 +50,15 @@ export function RunView({
     },
     [runInUrl],
   );
-  const { run, steps, result, busy, failure, resuming, start, stop } = useRun(workflow.id, {
-    initialRunId,
-    onRunId,
-    streamPath: sharedStreamPath,
-    onEnded: quotaChanged,
-  });
+  const { run, steps, allSteps, questions, result, busy, failure, resuming, start, stop, answer } = useRun(
+    workflow.id,
+    {
+      initialRunId,
+      onRunId,
+      streamPath: sharedStreamPath,
+      onEnded: quotaChanged,
+    },
+  );
   // A refused run changes nothing, but the note should say why; read it again.
   const refusedCode = failure?.resetsAt !== undefined ? failure.code : undefined;
   useEffect(() => {
@@ -74,7 +79,8 @@ export function RunView({
     await stop();
   };
 
-  const activity = useMemo(() => nodeActivity(steps), [steps]);
+  const activity = useMemo(() => nodeActivity(allSteps), [allSteps]);
+  const question = openQuestion({ run, questions });
 
   return (
     <div className="space-y-6">
@@ -128,7 +134,9 @@ export function RunView({
         </form>
       )}
 
-      <RunAnnouncer steps={steps} status={run?.status} />
+      <RunAnnouncer steps={allSteps} status={run?.status} />
+
+      {question && <QuestionPanel question={question} onAnswer={answer} readOnly={readOnly} />}
 
       {resuming && (
         <p role="status" className="text-sm text-muted-foreground" data-testid="run-resuming">
@@ -223,7 +231,7 @@ function RunAnnouncer({ steps, status }: { steps: readonly RunStep[]; status?: R
 
 function nodeActivity(steps: readonly RunStep[]): Map<string, NodeActivity> {
   const activity = new Map<string, NodeActivity>();
-  const rank: Record<StepStatus, number> = { running: 3, failed: 2, stopped: 1, done: 0 };
+  const rank: Record<StepStatus, number> = { running: 4, waiting: 3, failed: 2, stopped: 1, done: 0 };
   for (const step of steps) {
     const seen = activity.get(step.node);
     const status = seen && rank[seen.status] > rank[step.status] ? seen.status : step.status;

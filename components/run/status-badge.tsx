@@ -2,6 +2,8 @@ import type { RunStatus } from "@/lib/runs/contract";
 
 const styles: Record<RunStatus, string> = {
   running: "bg-blue-100 text-blue-800",
+  waiting: "bg-violet-100 text-violet-800",
+  expired: "bg-slate-200 text-slate-700",
   done: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
   stopped: "bg-amber-100 text-amber-800",
@@ -10,6 +12,8 @@ const styles: Record<RunStatus, string> = {
 
 const words: Record<RunStatus, string> = {
   running: "Running",
+  waiting: "Waiting for you",
+  expired: "Expired",
   done: "Done",
   failed: "Failed",
   stopped: "Stopped",

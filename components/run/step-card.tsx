@@ -2,9 +2,10 @@
 
 import { formatCost, formatDuration, formatTokens } from "./format";
 import { ModelMarkdown } from "./markdown";
+import type { RunStep } from "./read-run";
 import { StatusBadge } from "./status-badge";
+import { ToolCallList } from "./tool-call-list";
 import { useNow } from "./use-now";
-import type { RunStep } from "./use-run";
 
 /** One node task: its status, live elapsed time, its text as it streams, and its cost when done. */
 export function StepCard({ step }: { step: RunStep }) {
@@ -17,6 +18,7 @@ export function StepCard({ step }: { step: RunStep }) {
       data-testid="step-card"
       data-node={step.node}
       data-status={step.status}
+      data-parent={step.parentTaskId}
       aria-busy={running}
     >
       <div className="flex flex-wrap items-center gap-2">
@@ -51,8 +53,20 @@ export function StepCard({ step }: { step: RunStep }) {
           <ModelMarkdown isAnimating={running}>{step.text}</ModelMarkdown>
         </div>
       )}
+      <ToolCallList calls={step.toolCalls} />
       {step.summary && !running && <p className="mt-2 text-xs text-muted-foreground">{step.summary}</p>}
       {step.error && <p className="mt-2 text-sm text-red-700">{step.error}</p>}
+      {step.children.length > 0 && (
+        <ol
+          className="mt-3 space-y-2 border-l-2 border-border pl-3"
+          aria-label={`Steps inside ${step.node}`}
+          data-testid="nested-steps"
+        >
+          {step.children.map((child) => (
+            <StepCard key={child.taskId} step={child} />
+          ))}
+        </ol>
+      )}
     </li>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
+import type { RunStep } from "./read-run";
 import { StepCard } from "./step-card";
-import type { RunStep } from "./use-run";
 
 /**
  * Groups steps whose run times overlap, so tasks that ran in parallel (fan-out branches, `Send`

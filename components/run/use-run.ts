@@ -3,28 +3,11 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useMemo, useRef } from "react";
-import {
-  type ResultPart,
-  type RunPart,
-  type RunUIMessage,
-  runDataPartSchemas,
-  type StepPart,
-  taskIdOfTextPart,
-} from "@/lib/runs/contract";
-import { describeFailure, type FailureNotice } from "./failure-messages";
+import { type RunUIMessage, runDataPartSchemas } from "@/lib/runs/contract";
+import { describeFailure } from "./failure-messages";
+import { readRun } from "./read-run";
 
-export interface RunStep extends StepPart {
-  text: string;
-}
-
-export interface RunViewState {
-  run?: RunPart;
-  steps: RunStep[];
-  result?: ResultPart;
-  /** True from the moment Run is pressed until the stream's terminal part arrives. */
-  busy: boolean;
-  failure?: FailureNotice;
-}
+export type { RunStep, RunViewState, ToolCallView } from "./read-run";
 
 /** How often, and how patiently, a dropped stream is picked up again. */
 const RESUME_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
@@ -142,6 +125,30 @@ export function useRun(
     await fetch(`/api/runs/${encodeURIComponent(id)}/stop`, { method: "POST" });
   }, []);
 
+  /**
+   * Answers the run's question: the run goes on on the server, and the view follows it again
+   * (replayed from its start, so nothing is lost or doubled). Returns a refusal, if any.
+   */
+  const answer = useCallback(
+    async (value: unknown) => {
+      const id = runIdRef.current;
+      if (!id) return undefined;
+      const response = await fetch(`/api/runs/${encodeURIComponent(id)}/resume`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ value }),
+      }).catch(() => undefined);
+      if (!response?.ok) {
+        const body = await response?.text().catch(() => "");
+        return describeFailure(new Error(body || "The answer did not reach the server; try again."));
+      }
+      resumeAttempts.current = 0;
+      void resumeStream();
+      return undefined;
+    },
+    [resumeStream],
+  );
+
   const resuming = lostWhileRunning && resumeAttempts.current < RESUME_DELAYS_MS.length;
   return {
     ...view,
@@ -152,37 +159,6 @@ export function useRun(
     start,
     stop,
     attach,
-  };
-}
-
-function readRun(message: RunUIMessage | undefined, status: string, error: Error | undefined): RunViewState {
-  const streaming = status === "submitted" || status === "streaming";
-  if (message?.role !== "assistant") {
-    return { steps: [], busy: streaming, failure: error ? describeFailure(error) : undefined };
-  }
-  let run: RunPart | undefined;
-  let result: ResultPart | undefined;
-  const steps = new Map<string, RunStep>();
-  const texts = new Map<string, string>();
-  for (const part of message.parts) {
-    if (part.type === "data-run") run = part.data;
-    else if (part.type === "data-result") result = part.data;
-    else if (part.type === "data-step") steps.set(part.data.taskId, { ...part.data, text: "" });
-    else if (part.type === "text") {
-      const taskId = taskIdOfTextPart(part);
-      if (taskId) texts.set(taskId, part.text);
-    }
-  }
-  for (const [taskId, text] of texts) {
-    const step = steps.get(taskId);
-    if (step) step.text = text;
-  }
-  const failure = run?.error ? describeFailure(run.error) : error ? describeFailure(error) : undefined;
-  return {
-    run,
-    result,
-    steps: [...steps.values()],
-    busy: streaming && (run === undefined || run.status === "running"),
-    failure,
+    answer,
   };
 }
