@@ -26,6 +26,11 @@ const nextConfig = {
   // No next/image here: without the optimizer the image ships without sharp and libvips (19 MB).
   images: { unoptimized: true },
   // "next-server" is the key Next matches against its own server's trace, which pulls sharp in.
+  // The tool agent's search_docs reads the project's own docs: they go beside the server.
+  outputFileTracingIncludes: {
+    "/api/runs": ["./docs/*.md"],
+    "/api/runs/[id]/resume": ["./docs/*.md"],
+  },
   outputFileTracingExcludes: {
     "next-server": ["**/node_modules/sharp/**/*", "**/node_modules/@img/**/*"],
   },

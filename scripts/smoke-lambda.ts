@@ -83,7 +83,8 @@ async function checkPages(url: string): Promise<void> {
 
 async function checkRun(url: string): Promise<void> {
   const run = await streamRun(url, {
-    workflow: "report-writer",
+    // A chain of five steps: long enough that a server holding the stream back would show.
+    workflow: "article-writer",
     input: "Should we move our CI to ARM runners?",
   });
   check(
@@ -129,6 +130,48 @@ async function checkRun(url: string): Promise<void> {
   );
 }
 
+/** A run that asks a person pauses (its response ends), then goes on when answered. */
+async function checkPauseAndResume(url: string): Promise<void> {
+  const paused = await streamRun(url, {
+    workflow: "report-writer",
+    input: "Should we move our CI to ARM runners?",
+  });
+  const runPart = paused.parts.findLast(({ part }) => part.type === "data-run")?.part as
+    | { data?: { status?: string; runId?: string } }
+    | undefined;
+  const asked = paused.parts.some(({ part }) => part.type === "data-interrupt");
+  check(
+    asked && runPart?.data?.status === "waiting" && paused.parts.at(-1)?.part.type === "finish",
+    "a run that asks a person pauses, its stream ended with finish",
+    runPart?.data?.status,
+  );
+  const resumed = await streamRun(
+    url,
+    { value: { action: "approve" } },
+    { path: `/api/runs/${runPart?.data?.runId}/resume`, session: paused.session },
+  );
+  const result = resumed.parts.some(({ part }) => part.type === "data-result");
+  check(
+    resumed.status === 200 && result && terminalParts(resumed).length === 1,
+    "and, approved, goes on to its result",
+    `${resumed.status}`,
+  );
+}
+
+/** The tool agent's search reads the docs the image carries. */
+async function checkToolAgent(url: string): Promise<void> {
+  const run = await streamRun(url, {
+    workflow: "tool-agent",
+    input: "How does stepstream handle a slow reader?",
+  });
+  const outputs = run.parts.filter(({ part }) => part.type === "tool-output-available");
+  const found = outputs.some(({ part }) => JSON.stringify(part).includes("docs/"));
+  check(
+    found && terminalParts(run)[0]?.part.type === "finish",
+    "the tool agent searches the docs in the image",
+  );
+}
+
 async function main(): Promise<void> {
   const sandbox = prepareSandbox(projectRoot);
   const { plan } = sandbox;
@@ -161,6 +204,8 @@ async function main(): Promise<void> {
     check(existsSync(cache) && statSync(cache).isDirectory(), ".next/cache resolves to a directory on /tmp");
     await checkPages(server.url);
     await checkRun(server.url);
+    await checkPauseAndResume(server.url);
+    await checkToolAgent(server.url);
     const loaded = heavyLoaded(server.output());
     check(loaded.includes("@langchain/langgraph"), "LangGraph loads on first use", loaded.join(", "));
   } finally {

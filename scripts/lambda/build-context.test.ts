@@ -49,10 +49,17 @@ describe("the project's build context", () => {
   });
 
   it("notices a forbidden file that slips in", () => {
-    expect(forbiddenInContext(["app/page.tsx", "scripts/bench.ts", "sst.config.ts", "infra2.ts"])).toEqual([
-      "scripts/bench.ts",
-      "sst.config.ts",
-    ]);
+    expect(
+      forbiddenInContext([
+        "app/page.tsx",
+        "scripts/bench.ts",
+        "sst.config.ts",
+        "infra2.ts",
+        "docs/streaming.md",
+        "docs/screenshot.png",
+        "docs/drafts/notes.md",
+      ]),
+    ).toEqual(["scripts/bench.ts", "sst.config.ts", "docs/screenshot.png", "docs/drafts/notes.md"]);
   });
 });
 

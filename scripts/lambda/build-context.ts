@@ -18,8 +18,12 @@ import { dirname, join } from "node:path";
 import ignore from "@balena/dockerignore";
 import type { BuilderPlan } from "./dockerfile.ts";
 
-/** What the issue that introduced this check required to stay out of the image's build context. */
+/**
+ * What must stay out of the image's build context. The docs' Markdown is the one exception under
+ * docs/: the tool agent's search_docs reads it at run time (its images and the rest stay out).
+ */
 export const NEVER_IN_CONTEXT = ["scripts/", "infra/", "edge/", "tests/", "e2e/", "docs/", "sst.config.ts"];
+const ALLOWED_IN_CONTEXT = [/^docs\/[^/]+\.md$/];
 
 /** The tracked files `docker build` would receive, given `.dockerignore` plus any extra patterns. */
 export function contextFiles(projectRoot: string, extraPatterns: string[] = []): string[] {
@@ -35,8 +39,10 @@ export function contextFiles(projectRoot: string, extraPatterns: string[] = []):
 
 /** Files of the context that must never be there. */
 export function forbiddenInContext(files: string[]): string[] {
-  return files.filter((file) =>
-    NEVER_IN_CONTEXT.some((entry) => (entry.endsWith("/") ? file.startsWith(entry) : file === entry)),
+  return files.filter(
+    (file) =>
+      !ALLOWED_IN_CONTEXT.some((allowed) => allowed.test(file)) &&
+      NEVER_IN_CONTEXT.some((entry) => (entry.endsWith("/") ? file.startsWith(entry) : file === entry)),
   );
 }
 

@@ -13,15 +13,25 @@ export interface RunTranscript {
   parts: TimedPart[];
   /** Milliseconds from sending the request to the end of the body. */
   totalMs: number;
+  /** The session cookie the response set (`name=value`), for a request as the same visitor. */
+  session?: string;
 }
 
 const TERMINALS = new Set(["finish", "abort", "error"]);
 
-export async function streamRun(baseUrl: string, body: unknown): Promise<RunTranscript> {
+export async function streamRun(
+  baseUrl: string,
+  body: unknown,
+  options: { path?: string; session?: string } = {},
+): Promise<RunTranscript> {
   const sentAt = performance.now();
-  const response = await fetch(`${baseUrl}/api/runs`, {
+  const response = await fetch(`${baseUrl}${options.path ?? "/api/runs"}`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
+    headers: {
+      "content-type": "application/json",
+      origin: baseUrl,
+      ...(options.session ? { cookie: options.session } : {}),
+    },
     body: JSON.stringify(body),
   });
   const parts: TimedPart[] = [];
@@ -41,6 +51,11 @@ export async function streamRun(baseUrl: string, body: unknown): Promise<RunTran
     contentType: response.headers.get("content-type") ?? "",
     parts,
     totalMs: performance.now() - sentAt,
+    session:
+      response.headers
+        .getSetCookie()
+        .find((line) => line.startsWith("stepstream_session="))
+        ?.split(";")[0] ?? options.session,
   };
 }
 

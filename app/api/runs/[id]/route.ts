@@ -5,10 +5,12 @@ import { handleErrors } from "@/lib/http/handle";
 import { publicOrigin } from "@/lib/http/host";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
 import { assertSameOrigin } from "@/lib/http/same-origin";
+import { checkpointerFor } from "@/lib/runs/checkpointer";
 import { findOwnedRun, requireOwnedRun } from "@/lib/runs/owned-run";
 import { settleRun } from "@/lib/runs/run-liveness";
 import { shareUrl } from "@/lib/runs/share";
 import { getRunStore } from "@/lib/runs/store";
+import { findWorkflow } from "@/lib/workflows/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -42,6 +44,12 @@ export const DELETE = handleErrors(async (request: Request, context: RouteContex
   if (outcome === "missing") throw new AppError("not_found", "There is no such run.");
   if (outcome === "running")
     throw new AppError("conflict", "This run is still going; stop it before deleting it.");
+  // The graph state a run that asked people kept goes with it (its TTL would take it later).
+  if (lookup.kind === "found" && findWorkflow(lookup.run.workflow)?.asksPeople) {
+    await (await checkpointerFor(env)).deleteThread(id).catch((error: unknown) => {
+      console.error("deleting a run's graph state failed; its TTL removes it later", error);
+    });
+  }
   return Response.json({ runId: id, deleted: true });
 });
 
