@@ -38,7 +38,8 @@ export async function postRun(
 export const terminalTypes = new Set(["finish", "abort", "error"]);
 
 export interface SseEvent {
-  seq: number;
+  /** Absent only on the `finish` that ends the response of a run waiting for a person. */
+  seq: number | undefined;
   json: string;
   type: string;
   /** Milliseconds since `since` (the request) when it arrived. */
@@ -48,9 +49,12 @@ export interface SseEvent {
 /** One SSE block of a run stream: an event, the closing `[DONE]`, or a comment (a heartbeat). */
 export function parseSseBlock(
   block: string,
-): { seq: number; json: string; type: string } | "done" | "comment" {
+): { seq: number | undefined; json: string; type: string } | "done" | "comment" {
   if (block === "data: [DONE]") return "done";
   if (block.split("\n").every((line) => line.startsWith(":"))) return "comment";
+  // The one event without a sequence number: the finish of a paused run's response, never stored.
+  const paused = /^data: (\{"type":"finish".*"waiting":true.*\})$/s.exec(block);
+  if (paused?.[1]) return { seq: undefined, json: paused[1], type: "finish" };
   const event = /^id: (\d+)\ndata: (\{.*\})$/s.exec(block);
   if (!event?.[1] || !event[2])
     throw new Error(`Malformed SSE block: ${JSON.stringify(block.slice(0, 200))}`);
