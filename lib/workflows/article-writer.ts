@@ -1,6 +1,7 @@
 import "server-only";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { defineWorkflow, taskInput } from "./define";
 import { askModel } from "./model-access";
 import { parseVerdict } from "./parse";
 
@@ -94,3 +95,26 @@ export function buildArticleWriter() {
 }
 
 export type ArticleWriterState = ArticleState;
+
+/** The workflow as the app lists and runs it. */
+export const articleWriter = defineWorkflow<ArticleWriterState>({
+  id: "article-writer",
+  title: "Article writer",
+  pattern: "Prompt chain with a gate",
+  description:
+    "Outlines an article, has a reviewer gate the outline (revising it at most twice), then drafts and polishes it.",
+  exampleInput: "Why small teams should measure before they build",
+  inputSchema: taskInput("The article's topic"),
+  build: () => buildArticleWriter(),
+  relaysAllModelCalls: true,
+  result: (state) => state.article,
+  stepLabel: (node, state) => {
+    if (node === "check") return state.revisions > 0 ? `Revision ${state.revisions}` : "First outline";
+    if (node === "revise") return `Revision ${state.revisions + 1}`;
+    return undefined;
+  },
+  stepSummary: (node, update) => {
+    if (node === "check") return update.verdict === "pass" ? "Passed the gate" : "Sent back for revision";
+    return undefined;
+  },
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { defineWorkflow, taskInput } from "./define";
 import { askModel } from "./model-access";
 import { parseFeedback, parseScore } from "./parse";
 
@@ -66,3 +67,24 @@ export function buildPitchRefiner() {
 }
 
 export type PitchRefinerState = PitchState;
+
+/** The workflow as the app lists and runs it. */
+export const pitchRefiner = defineWorkflow<PitchRefinerState>({
+  id: "pitch-refiner",
+  title: "Pitch refiner",
+  pattern: "Evaluator–optimizer loop",
+  description:
+    "Writes a product pitch, has an editor score it, and improves it until it scores 8/10 or three attempts are used.",
+  exampleInput: "A browser extension that summarises long email threads",
+  inputSchema: taskInput("The product to pitch"),
+  build: () => buildPitchRefiner(),
+  relaysAllModelCalls: true,
+  result: (state) =>
+    `${state.pitch}\n\n*Editor's score: ${state.score}/10 after ${state.attempt} attempt${state.attempt === 1 ? "" : "s"}.*`,
+  stepLabel: (node, state) => {
+    if (node === "evaluate") return `Attempt ${state.attempt}`;
+    if (node === "improve") return `Attempt ${state.attempt + 1}`;
+    return undefined;
+  },
+  stepSummary: (node, update) => (node === "evaluate" ? `Scored ${update.score}/10` : undefined),
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, interrupt, Send, START, StateGraph } from "@langchain/langgraph";
+import { defineWorkflow, taskInput } from "./define";
 import { askModel } from "./model-access";
 import { parseSections } from "./parse";
 
@@ -126,3 +127,28 @@ export function buildReportWriter() {
 }
 
 export type ReportWriterState = ReportState;
+
+/** The workflow as the app lists and runs it. */
+export const reportWriter = defineWorkflow<ReportWriterState>({
+  id: "report-writer",
+  title: "Report writer",
+  pattern: "Orchestrator–workers with Send",
+  description:
+    "A planner splits the question into sections at run time, you approve or edit the plan, one worker writes each section in parallel, and an editor joins them.",
+  exampleInput: "Should our team move its nightly batch jobs to serverless?",
+  inputSchema: taskInput("The question the report answers"),
+  build: () => buildReportWriter(),
+  relaysAllModelCalls: true,
+  // The plan waits for a person's approval before the workers start.
+  asksPeople: true,
+  result: (state) => state.report,
+  stepLabel: (node, input) => (node === "section" ? (input as unknown as SectionTask).title : undefined),
+  stepSummary: (node, update) => {
+    if (node === "plan") return `${update.sections?.length ?? 0} sections planned`;
+    if (node === "review") {
+      if (update.rejected !== undefined) return "Plan rejected";
+      return update.sections ? `Plan edited: ${update.sections.length} sections` : "Plan approved";
+    }
+    return undefined;
+  },
+});

@@ -9,6 +9,7 @@ import {
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { ToolNode } from "@langchain/langgraph/prebuilt";
+import { defineWorkflow, taskInput } from "./define";
 import { runModel } from "./run-model";
 import { calculator } from "./tools/calculator";
 import { dateMath } from "./tools/date-math";
@@ -111,3 +112,18 @@ function toolRounds(messages: readonly BaseMessage[]): number {
 function namesOf(calls: { name: string }[]): string {
   return [...new Set(calls.map((call) => call.name))].join(", ");
 }
+
+/** The workflow as the app lists and runs it. */
+export const toolAgent = defineWorkflow<ToolAgentRunState>({
+  id: "tool-agent",
+  title: "Tool-using agent",
+  pattern: "Tool-using agent (ReAct loop)",
+  description:
+    "Calls real tools (a calculator, date arithmetic and a search of stepstream's own docs) as often as it needs, streaming each tool call as it is written, then answers from the results.",
+  exampleInput: "How many days are there between 2026-03-01 and 2026-12-25, and what is 1299 * 12 / 52?",
+  inputSchema: taskInput("The question for the agent"),
+  build: () => buildToolAgent(),
+  result: toolAgentAnswer,
+  stepLabel: toolAgentStepLabel,
+  stepSummary: toolAgentStepSummary,
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { defineWorkflow, taskInput } from "./define";
 import { askModel } from "./model-access";
 
 const TripState = Annotation.Root({
@@ -53,3 +54,18 @@ export function buildTripPlanner() {
 }
 
 export type TripPlannerState = TripState;
+
+/** The workflow as the app lists and runs it. */
+export const tripPlanner = defineWorkflow<TripPlannerState>({
+  id: "trip-planner",
+  title: "Trip planner",
+  pattern: "Parallel fan-out / fan-in",
+  description:
+    "Researches lodging, activities and food at the same time, then joins them into a day-by-day itinerary.",
+  exampleInput: "Three days in Kyoto in late autumn",
+  inputSchema: taskInput("Where and when to travel"),
+  build: () => buildTripPlanner(),
+  relaysAllModelCalls: true,
+  result: (state) =>
+    [state.itineraryText, state.lodgingIdeas, state.activitiesIdeas, state.foodIdeas].join("\n\n"),
+});
