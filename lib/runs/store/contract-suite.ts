@@ -384,6 +384,131 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       expect(await store.markInterrupted(run.id, options)).toBe(false);
     });
 
+    const question = (taskId: string) => ({
+      interruptId: `i-${taskId}`,
+      taskId,
+      node: "review",
+      question: "Approve the plan?",
+      payload: { sections: ["Intro", "Ünïcode"] },
+      actions: ["approve", "edit", "reject"] as ("approve" | "edit" | "reject")[],
+      askedAt: Date.now(),
+    });
+
+    it("pauses a run with its questions, and lets one of two racing resumes take it up where it was", async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const waitingSince = Date.now();
+      const asked = question("review");
+      await store.saveProgress(run.id, {
+        events: events(1, 3),
+        steps: [step("review", { status: "waiting" })],
+        run: { status: "waiting", waitingSince, questions: [asked] },
+      });
+      const paused = await store.getRun(run.id);
+      expect(paused.kind === "found" && paused.run).toMatchObject({
+        status: "waiting",
+        waitingSince,
+        questions: [asked],
+        lastSeq: 3,
+      });
+      // A waiting run takes no progress until it is taken up again.
+      await expect(store.saveProgress(run.id, { events: events(4, 1), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+      const sibling = subject.sibling();
+      const heartbeatAt = Date.now();
+      const outcomes = await Promise.all([
+        store.resumeRun(run.id, { heartbeatAt }),
+        sibling.resumeRun(run.id, { heartbeatAt }),
+      ]);
+      await sibling.close();
+      const resumed = outcomes.filter((outcome) => outcome.kind === "resumed");
+      expect(resumed).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.kind !== "resumed")).toEqual([
+        { kind: "not_waiting", status: "running" },
+      ]);
+      const taken = resumed[0]?.kind === "resumed" ? resumed[0].run : undefined;
+      expect(taken).toMatchObject({ status: "running", heartbeatAt, segments: 1, lastSeq: 3 });
+      expect(taken?.questions).toBeUndefined();
+      expect(taken?.waitingSince).toBeUndefined();
+      const stored = await store.getRun(run.id);
+      expect(stored).toEqual({ kind: "found", run: taken });
+      expect((await store.getSteps(run.id)).map((saved) => saved.status)).toEqual(["waiting"]);
+      // The sequence carries on from where the pause left it.
+      await store.saveProgress(run.id, { events: events(4, 2), steps: [], run: {} });
+      expect((await store.readEvents(run.id, 0)).map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.resumeRun(run.id, { heartbeatAt })).toEqual({
+        kind: "not_waiting",
+        status: "running",
+      });
+      expect(await store.resumeRun("no-such-run", { heartbeatAt })).toEqual({ kind: "missing" });
+      // A second pause and resume counts its segment.
+      await store.saveProgress(run.id, {
+        events: events(6, 1),
+        steps: [],
+        run: { status: "waiting", waitingSince: Date.now(), questions: [question("again")] },
+      });
+      const again = await store.resumeRun(run.id, { heartbeatAt: Date.now() });
+      expect(again.kind === "resumed" && again.run.segments).toBe(2);
+    });
+
+    it("ends a waiting run once with its closing events, and never a running one or from the wrong place", async () => {
+      const running = newRun();
+      await store.createRun(running);
+      const terminal = (seq: number) => ({
+        seq,
+        json: JSON.stringify({ type: "error", errorText: "Expired." }),
+      });
+      const patch = { status: "expired" as const, endedAt: Date.now(), questions: undefined };
+      expect(
+        await store.closeWaitingRun(running.id, { expectedLastSeq: 0, events: [terminal(1)], patch }),
+      ).toBe(false);
+      expect(
+        await store.closeWaitingRun("no-such-run", { expectedLastSeq: 0, events: [terminal(1)], patch }),
+      ).toBe(false);
+
+      const run = newRun();
+      await store.createRun(run);
+      await store.saveProgress(run.id, {
+        events: events(1, 2),
+        steps: [],
+        run: { status: "waiting", waitingSince: Date.now(), questions: [question("review")] },
+      });
+      const closing = [
+        { seq: 3, json: JSON.stringify({ type: "data-run", data: { status: "expired" } }) },
+        terminal(4),
+      ];
+      expect(await store.closeWaitingRun(run.id, { expectedLastSeq: 1, events: closing, patch })).toBe(false);
+      expect(
+        await store.closeWaitingRun(run.id, {
+          expectedLastSeq: 2,
+          events: [closing[0] as StoredEvent, terminal(5)],
+          patch,
+        }),
+      ).toBe(false);
+      expect(await store.readEvents(run.id, 2)).toEqual([]);
+
+      const sibling = subject.sibling();
+      const results = await Promise.all([
+        store.closeWaitingRun(run.id, { expectedLastSeq: 2, events: closing, patch }),
+        sibling.closeWaitingRun(run.id, { expectedLastSeq: 2, events: closing, patch }),
+      ]);
+      await sibling.close();
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.readEvents(run.id, 2)).toEqual(closing);
+      const found = await store.getRun(run.id);
+      expect(found.kind === "found" && found.run).toMatchObject({ status: "expired", lastSeq: 4 });
+      expect(found.kind === "found" && found.run.questions).toBeUndefined();
+      expect(await store.resumeRun(run.id, { heartbeatAt: Date.now() })).toEqual({
+        kind: "not_waiting",
+        status: "expired",
+      });
+      await expect(store.saveProgress(run.id, { events: events(5, 1), steps: [], run: {} })).rejects.toThrow(
+        ProgressConflictError,
+      );
+      expect(await store.deleteRun(run.id)).toBe("deleted");
+    });
+
     it("deletes an ended run with its steps and events, never a running one", async () => {
       const running = newRun();
       await store.createRun(running);
