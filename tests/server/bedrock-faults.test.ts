@@ -321,14 +321,14 @@ describe("limits", () => {
       expect(terminal).toMatchObject({ type: "error", code: "deadline_exceeded", retryable: false });
       expect(terminal.errorText).toMatch(/1-second limit/);
       // It ends when the deadline comes, not when the run would have (60 words 50 ms apart per
-      // call, seconds longer): after 1.2 s, and well before the model would have finished.
+      // call, several calls): after 1.2 s, during the first model call, which is cut short rather
+      // than left to stream (and bill) on; no later call starts. Relative to the calls, not to a
+      // wall-clock bound, so that it holds on a loaded machine.
       const at = chunks.at(-1)?.at ?? 0;
       expect(at).toBeGreaterThan(1100);
-      expect(at).toBeLessThan(3000);
-      // The model call in flight at the deadline is cut short, not left to stream (and bill) on.
       await expect
-        .poll(() => bedrock.requests.slice(earlier).some((request) => request.closedEarly))
-        .toBe(true);
+        .poll(() => bedrock.requests.slice(earlier).map((request) => request.closedEarly))
+        .toEqual([true]);
     } finally {
       await hurried.stop();
     }

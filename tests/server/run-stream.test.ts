@@ -169,6 +169,7 @@ describe("the run stream over real HTTP", () => {
       "trip-planner",
       "report-writer",
       "pitch-refiner",
+      "tool-agent",
     ]);
     const trip = listing.workflows.find((workflow) => workflow.id === "trip-planner");
     expect(trip?.graph.edges).toEqual(
