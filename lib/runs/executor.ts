@@ -135,14 +135,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     // never throw what it retries).
     graph.retryPolicy = modelRetryPolicy(options.modelCalls?.maxAttempts ?? 1);
     if (options.checkpointer) graph.checkpointer = options.checkpointer;
+    // No handler at all for a workflow that relays its own calls: even an empty callbacks array
+    // makes LangChain build and copy a CallbackManager for every runnable of every task.
     const callbacks = workflow.relaysAllModelCalls
-      ? []
+      ? undefined
       : [new ModelCallbacks(modelEventsTo(steps, tools, counted))];
     const stream = await graph.stream(resume ? await resumeCommand(resume.value) : { task: input }, {
       streamMode: ["tasks", "values"],
       subgraphs: true,
       signal,
-      callbacks,
+      ...(callbacks ? { callbacks } : {}),
       configurable: {
         thread_id: runId,
         models,
