@@ -61,8 +61,10 @@ export function TaskForm({
   });
 
   const blocked = runBlockedReason({ task: input, busy });
+  // A new reason (or none) has not been pointed out yet.
   useEffect(() => {
-    if (!blocked) setNudged(false);
+    void blocked;
+    setNudged(false);
   }, [blocked]);
 
   const submit = (event: FormEvent) => {

@@ -36,9 +36,10 @@ export function useRunFocus({
   useEffect(() => {
     if (busy && stopWanted.current && stop.current) {
       stopWanted.current = false;
-      stop.current.focus();
+      stop.current.focus({ preventScroll: true });
     }
-    if (wasBusy.current && !busy && focusIsLost(form.current)) run.current?.focus();
+    // Without scrolling: the person may be reading the result further down.
+    if (wasBusy.current && !busy && focusIsLost(form.current)) run.current?.focus({ preventScroll: true });
     wasBusy.current = busy;
   }, [busy, form, run, stop]);
 
