@@ -1,23 +1,26 @@
 "use client";
 
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
 import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
-import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
 import type { RunViewWorkflow } from "@/lib/workflows/description";
 import { formatCost, formatDuration, formatTokens } from "./format";
 import { QuestionPanel } from "./question-panel";
-import { localTime, QuotaNote } from "./quota-note";
+import { localTime } from "./quota-note";
 import { openQuestion } from "./read-run";
+import { noteRunStartedHere, runPagePath, takeRunStartedHere } from "./run-handoff";
 import { RunResult } from "./run-result";
 import { StatusBadge } from "./status-badge";
 import { StepTimeline } from "./step-timeline";
+import { TaskForm } from "./task-form";
 import { type RunStep, useRun } from "./use-run";
 
 /**
  * The live run page: task input, the graph lighting up, a timeline of steps, and the result. With
  * `initialRunId` it attaches to that run (live or finished) instead of waiting for a new one; with
- * `runInUrl`, a started run's id goes into the address (`?run=`), so a reload reattaches to it.
+ * `runInUrl`, a started run's id goes into the address (`?run=`), so a reload reattaches to it;
+ * with `newRunsOnOwnPage` (a run's own page), a started run opens at its own page instead.
  */
 export function RunView({
   workflow,
@@ -25,6 +28,7 @@ export function RunView({
   initialRunId,
   initialInput,
   runInUrl = false,
+  newRunsOnOwnPage = false,
   sharedStreamPath,
 }: {
   workflow: RunViewWorkflow;
@@ -32,23 +36,35 @@ export function RunView({
   initialRunId?: string;
   initialInput?: string;
   runInUrl?: boolean;
+  newRunsOnOwnPage?: boolean;
   /** A shared run, read-only: its stream comes from the share link, and nothing can be started. */
   sharedStreamPath?: string;
 }) {
   const readOnly = sharedStreamPath !== undefined;
   const [quotaVersion, setQuotaVersion] = useState(0);
   const quotaChanged = useCallback(() => setQuotaVersion((version) => version + 1), []);
-  const [input, setInput] = useState(initialInput ?? workflow.exampleInput);
   const [lastInput, setLastInput] = useState<string | undefined>(initialInput);
+  const router = useRouter();
   const onRunId = useCallback(
     (runId: string) => {
+      if (runId === initialRunId) return;
+      if (newRunsOnOwnPage) {
+        // Not under the old run's title: the new run's own page attaches to its stream.
+        noteRunStartedHere(runId);
+        router.push(runPagePath(runId));
+        return;
+      }
       if (!runInUrl) return;
       const url = new URL(window.location.href);
       if (url.searchParams.get("run") === runId) return;
       url.searchParams.set("run", runId);
       window.history.replaceState(window.history.state, "", url);
     },
-    [runInUrl],
+    [initialRunId, newRunsOnOwnPage, router, runInUrl],
+  );
+  const openedOnOwnStart = useCallback(
+    () => initialRunId !== undefined && takeRunStartedHere(initialRunId),
+    [initialRunId],
   );
   const { run, steps, allSteps, questions, result, busy, failure, resuming, start, stop, answer } = useRun(
     workflow.id,
@@ -66,10 +82,7 @@ export function RunView({
   }, [refusedCode, quotaChanged]);
   const [stopping, setStopping] = useState(false);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const task = input.trim();
-    if (!task || busy) return;
+  const startTask = (task: string) => {
     setLastInput(task);
     setStopping(false);
     start(task);
@@ -97,41 +110,17 @@ export function RunView({
           ) : null}
         </p>
       ) : (
-        <form onSubmit={submit} className="space-y-3 rounded-lg border border-border bg-card p-4">
-          <label htmlFor="task" className="block text-sm font-medium">
-            Task
-          </label>
-          <textarea
-            id="task"
-            name="task"
-            value={input}
-            maxLength={MAX_INPUT_CHARS}
-            onChange={(event) => setInput(event.target.value)}
-            rows={2}
-            className="w-full rounded-md border border-border bg-background p-2 text-sm focus:outline-2 focus:outline-primary"
-          />
-          <div className="flex flex-wrap items-center gap-3">
-            <button
-              type="submit"
-              disabled={busy || input.trim() === ""}
-              className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground disabled:opacity-50"
-            >
-              Run
-            </button>
-            {busy && (
-              <button
-                type="button"
-                onClick={requestStop}
-                disabled={stopping || !run}
-                className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-50"
-              >
-                {stopping ? "Stopping…" : "Stop"}
-              </button>
-            )}
-            <ModelNote model={model} />
-          </div>
-          <QuotaNote version={quotaVersion} />
-        </form>
+        <TaskForm
+          initialInput={initialInput ?? workflow.exampleInput}
+          busy={busy}
+          canStop={run !== undefined}
+          stopping={stopping}
+          model={model}
+          quotaVersion={quotaVersion}
+          onRun={startTask}
+          onStop={requestStop}
+          openedOnOwnStart={openedOnOwnStart}
+        />
       )}
 
       <RunAnnouncer steps={allSteps} status={run?.status} />
@@ -201,18 +190,6 @@ export function RunView({
         </div>
       </div>
     </div>
-  );
-}
-
-function ModelNote({ model }: { model: ModelInfo }) {
-  if (model.provider === "bedrock") {
-    return <span className="text-xs text-muted-foreground">Model: {model.label}</span>;
-  }
-  return (
-    <span className="text-xs text-muted-foreground" data-testid="offline-model-note">
-      <strong>Offline demo model</strong>: deterministic template text, no cloud. Set{" "}
-      <code>BEDROCK_MODEL_ID</code> to run on Amazon Bedrock.
-    </span>
   );
 }
 

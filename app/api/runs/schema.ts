@@ -8,7 +8,7 @@ export const startRunRequestSchema = z.strictObject({
     .string()
     .trim()
     .min(1, "Describe the task for the workflow.")
-    .max(MAX_INPUT_CHARS, `Keep the task under ${MAX_INPUT_CHARS} characters.`),
+    .max(MAX_INPUT_CHARS, `Keep the task to at most ${MAX_INPUT_CHARS.toLocaleString("en-US")} characters.`),
 });
 
 export type StartRunRequest = z.infer<typeof startRunRequestSchema>;

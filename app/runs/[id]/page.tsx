@@ -82,6 +82,7 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
         model={run.model ?? describeModel(serverEnv())}
         initialRunId={run.id}
         initialInput={run.input}
+        newRunsOnOwnPage
       />
     </div>
   );

@@ -6,5 +6,5 @@ import { z } from "zod";
  * `{ action: "edit", payload }` or `{ action: "reject", reason }`; any JSON value is accepted.
  */
 export const resumeRunRequestSchema = z.strictObject({
-  value: z.unknown().refine((value) => value !== undefined, "Give the answer as `value`."),
+  value: z.unknown().refine((value) => value !== undefined, "Give an answer to the question."),
 });
