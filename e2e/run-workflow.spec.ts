@@ -18,7 +18,7 @@ async function openWorkflow(page: Page, baseUrl: string, id: string) {
 
 test("picking a workflow on the home page opens it", async ({ page }) => {
   await page.goto(offline.url);
-  await expect(page.getByTestId("workflow-card")).toHaveCount(4);
+  await expect(page.getByTestId("workflow-card")).toHaveCount(5);
   await expect(page.getByTestId("model-banner")).toContainText("offline demo model");
   await page.getByTestId("workflow-card").filter({ hasText: "Trip planner" }).click();
   await expect(page.getByRole("heading", { name: "Trip planner" })).toBeVisible();
