@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from "react";
 import type { StepStatus } from "@/lib/runs/contract";
 import { type DiagramNode, edgePath, type GraphLayout } from "./diagram";
 
@@ -22,18 +23,20 @@ const EDGE_COLOUR = "#94a3b8";
  * The workflow's graph, drawn from its layout (`layoutGraph`): boxes in ranks, edges as smooth
  * curves along the routes the layout found around the boxes, conditional edges dashed. With
  * `activity` it shows a live run: nodes light up as they run, finish or fail, and parallel
- * branches light up together.
+ * branches light up together. With `onSelectNode` each step is a button that reports its id.
  */
 export function GraphDiagram({
   graph,
   activity,
   compact = false,
   title,
+  onSelectNode,
 }: {
   graph: GraphLayout;
   activity?: ReadonlyMap<string, NodeActivity>;
   compact?: boolean;
   title: string;
+  onSelectNode?: (nodeId: string) => void;
 }) {
   // Several diagrams can share a page (the home page's cards), and marker ids are page-wide.
   const arrowId = `arrow-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
@@ -41,7 +44,8 @@ export function GraphDiagram({
     <svg
       viewBox={`0 0 ${graph.width} ${graph.height}`}
       className={compact ? "h-40 w-full" : "h-auto w-full max-h-[28rem]"}
-      role="img"
+      // An image's parts are hidden from assistive technology; buttons must not be.
+      role={onSelectNode ? "group" : "img"}
       aria-label={title}
       data-testid="graph-diagram"
     >
@@ -84,21 +88,57 @@ export function GraphDiagram({
             data-node={node.id}
           />
         ) : (
-          <StepNode key={node.id} node={node} activity={activity?.get(node.id)} />
+          <StepNode key={node.id} node={node} activity={activity?.get(node.id)} onSelect={onSelectNode} />
         ),
       )}
     </svg>
   );
 }
 
-function StepNode({ node, activity }: { node: DiagramNode; activity?: NodeActivity }) {
+function StepNode({
+  node,
+  activity,
+  onSelect,
+}: {
+  node: DiagramNode;
+  activity?: NodeActivity;
+  onSelect?: (nodeId: string) => void;
+}) {
   const status = activity?.status ?? "idle";
   const style = statusStyle[status];
+  const left = node.x - node.width / 2;
+  const top = node.y - node.height / 2;
+  const control = onSelect && {
+    role: "button",
+    tabIndex: 0,
+    "aria-label": `Show the ${node.id} step`,
+    className: "group cursor-pointer outline-none",
+    onClick: () => onSelect(node.id),
+    onKeyDown: (event: KeyboardEvent) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault(); // Space would scroll the page as well
+      onSelect(node.id);
+    },
+  };
   return (
-    <g data-node={node.id} data-status={status}>
+    <g data-node={node.id} data-status={status} {...control}>
+      {control && (
+        <rect
+          x={left - 4}
+          y={top - 4}
+          width={node.width + 8}
+          height={node.height + 8}
+          rx={11}
+          fill="none"
+          stroke="#0f172a"
+          strokeWidth={2}
+          className="opacity-0 group-focus-visible:opacity-100"
+          data-focus-ring=""
+        />
+      )}
       <rect
-        x={node.x - node.width / 2}
-        y={node.y - node.height / 2}
+        x={left}
+        y={top}
         width={node.width}
         height={node.height}
         rx={8}
