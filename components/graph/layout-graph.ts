@@ -9,8 +9,8 @@ import {
   START_NODE,
 } from "./diagram";
 
-export const NODE_HEIGHT = 34;
-export const TERMINAL_RADIUS = 7;
+const NODE_HEIGHT = 34;
+const TERMINAL_RADIUS = 7;
 /** Room around the drawing, for the focus ring and the arrowheads' tips. */
 const MARGIN = 10;
 /** Room beside a node for a loop from it to itself. */
@@ -101,6 +101,7 @@ function fitted(nodes: DiagramNode[], edges: DiagramEdge[]): GraphLayout {
     { x: node.x + node.width / 2, y: node.y + node.height / 2 },
   ]);
   const all = [...corners, ...edges.flatMap((edge) => edge.points)];
+  if (all.length === 0) return { nodes, edges, width: 0, height: 0 };
   const left = Math.min(...all.map((point) => point.x)) - MARGIN;
   const top = Math.min(...all.map((point) => point.y)) - MARGIN;
   const move = (point: Point): Point => ({ x: round(point.x - left), y: round(point.y - top) });

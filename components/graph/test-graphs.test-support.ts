@@ -36,7 +36,15 @@ export const synthetic: Record<string, WorkflowGraph> = {
     ...chain.slice(1).map((id, index) => `${chain[index]} -> ${id}`),
     `${chain.at(-1)} -> __end__`,
   ),
-  "a self-loop": graphOf("__start__ -> retry", "retry ?> retry", "retry ?> report", "report -> __end__"),
+  // The loop runs out toward a neighbour in its rank.
+  "a self-loop": graphOf(
+    "__start__ -> retry",
+    "__start__ -> notify",
+    "retry ?> retry",
+    "retry ?> report",
+    "notify -> report",
+    "report -> __end__",
+  ),
   // Declared so that no order is free of crossings: a left of b, but b's step left of a's.
   "steps declared against the flow": graphOf(
     "__start__ -> left",
