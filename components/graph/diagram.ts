@@ -3,6 +3,8 @@ import type { WorkflowGraph } from "@/lib/workflows/description";
 /** LangGraph's names for where a run starts and ends, drawn as dots. */
 export const START_NODE = "__start__";
 export const END_NODE = "__end__";
+/** How round a step's box is at the corners: edges end on the curve. */
+export const CORNER_RADIUS = 8;
 
 export interface Point {
   x: number;

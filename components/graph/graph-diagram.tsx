@@ -1,6 +1,6 @@
 import type { KeyboardEvent } from "react";
 import type { StepStatus } from "@/lib/runs/contract";
-import { type DiagramNode, edgePath, type GraphLayout } from "./diagram";
+import { CORNER_RADIUS, type DiagramNode, edgePath, type GraphLayout } from "./diagram";
 
 export interface NodeActivity {
   status: StepStatus;
@@ -128,7 +128,7 @@ function StepNode({
           y={top - 4}
           width={node.width + 8}
           height={node.height + 8}
-          rx={11}
+          rx={CORNER_RADIUS + 3}
           fill="none"
           stroke="#0f172a"
           strokeWidth={2}
@@ -141,7 +141,7 @@ function StepNode({
         y={top}
         width={node.width}
         height={node.height}
-        rx={8}
+        rx={CORNER_RADIUS}
         fill={style.fill}
         stroke={style.stroke}
         strokeWidth={status === "running" ? 2.5 : 1.5}

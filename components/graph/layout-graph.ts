@@ -1,6 +1,7 @@
 import { Graph, type LayoutOptions, layout } from "@dagrejs/dagre";
 import type { WorkflowGraph } from "@/lib/workflows/description";
 import {
+  CORNER_RADIUS,
   type DiagramEdge,
   type DiagramNode,
   END_NODE,
@@ -85,7 +86,7 @@ function runDagre(graph: WorkflowGraph, options: LayoutOptions): GraphLayout {
     const points =
       source === target
         ? selfLoop(source, label?.x ?? source.x + 1)
-        : clipToTerminals(label?.points ?? [], source, target);
+        : clipEnds(label?.points ?? [], source, target);
     return { ...edge, backward: target.rank <= source.rank, points };
   });
   return fitted(nodes, edges);
@@ -149,15 +150,33 @@ function nodeSize(id: string): { width: number; height: number } {
 const isTerminal = (id: string) => id === START_NODE || id === END_NODE;
 
 /**
- * dagre ends edges on a node's bounding box; the start and end nodes are dots, so their edges end
- * on the circle instead.
+ * dagre ends edges on a node's bounding box, on the line from its centre. Boxes have round corners
+ * and the start and end nodes are dots, so move each end along that line onto the shape drawn.
  */
-function clipToTerminals(points: Point[], source: DiagramNode, target: DiagramNode): Point[] {
-  if (points.length < 2) return points;
-  const clipped = [...points];
-  if (source.terminal) clipped[0] = onCircle(source, clipped[1] ?? source);
-  if (target.terminal) clipped[clipped.length - 1] = onCircle(target, clipped[clipped.length - 2] ?? target);
-  return clipped;
+function clipEnds(points: Point[], source: DiagramNode, target: DiagramNode): Point[] {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last || points.length < 2) return points;
+  const onShape = (node: DiagramNode, end: Point) =>
+    node.terminal ? onCircle(node, end) : onRoundedCorner(node, end);
+  return [onShape(source, first), ...points.slice(1, -1), onShape(target, last)];
+}
+
+/** Where the line from a box's centre through `end`, a point on its outline, meets the rounded corner. */
+function onRoundedCorner(node: DiagramNode, end: Point): Point {
+  const straightX = node.width / 2 - CORNER_RADIUS;
+  const straightY = node.height / 2 - CORNER_RADIUS;
+  const dx = end.x - node.x;
+  const dy = end.y - node.y;
+  if (Math.abs(dx) <= straightX || Math.abs(dy) <= straightY) return end;
+  // The corner's circle, centred at (fx, fy) from the node's centre: solve |t·d − f| = radius for t.
+  const fx = Math.sign(dx) * straightX;
+  const fy = Math.sign(dy) * straightY;
+  const a = dx * dx + dy * dy;
+  const b = -2 * (fx * dx + fy * dy);
+  const c = fx * fx + fy * fy - CORNER_RADIUS * CORNER_RADIUS;
+  const t = (-b + Math.sqrt(Math.max(0, b * b - 4 * a * c))) / (2 * a);
+  return { x: node.x + t * dx, y: node.y + t * dy };
 }
 
 function onCircle(centre: Point, toward: Point): Point {

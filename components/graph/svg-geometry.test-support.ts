@@ -8,14 +8,14 @@ export interface Point {
   y: number;
 }
 
+/** A node's shape: a box with rounded corners (a dot is one whose radius is half its size). */
 export interface Box {
   id: string;
-  /** Drawn as a dot (start, end): tested as a circle. */
-  round: boolean;
   left: number;
   top: number;
   right: number;
   bottom: number;
+  radius: number;
 }
 
 export interface DrawnEdge {
@@ -46,12 +46,13 @@ export function readDiagram(markup: string): DrawnDiagram {
     if (name === "circle" && attrs.has("data-node")) {
       const [x, y, r] = [numberOf(attrs, "cx"), numberOf(attrs, "cy"), numberOf(attrs, "r")];
       const id = attrs.get("data-node") ?? "";
-      boxes.set(id, { id, round: true, left: x - r, top: y - r, right: x + r, bottom: y + r });
+      boxes.set(id, { id, left: x - r, top: y - r, right: x + r, bottom: y + r, radius: r });
     }
     if (name === "rect" && group && !attrs.has("data-focus-ring") && !boxes.has(group)) {
       const [x, y] = [numberOf(attrs, "x"), numberOf(attrs, "y")];
       const [width, height] = [numberOf(attrs, "width"), numberOf(attrs, "height")];
-      boxes.set(group, { id: group, round: false, left: x, top: y, right: x + width, bottom: y + height });
+      const radius = numberOf(attrs, "rx") || 0;
+      boxes.set(group, { id: group, left: x, top: y, right: x + width, bottom: y + height, radius });
     }
   }
   const edges = [...markup.matchAll(/<path\b[^>]*data-source="[^"]*"[^>]*>/g)].map(([tag]) => {
@@ -105,28 +106,18 @@ function bezier(controls: Point[], t: number): Point {
 
 export const distance = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
-/** Whether a point lies inside a box shrunk by `inset` on every side (for a dot, its circle). */
-export function inside(box: Box, point: Point, inset: number): boolean {
-  if (box.round) {
-    const centre = { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 };
-    return distance(centre, point) < (box.right - box.left) / 2 - inset;
-  }
-  return (
-    point.x > box.left + inset &&
-    point.x < box.right - inset &&
-    point.y > box.top + inset &&
-    point.y < box.bottom - inset
-  );
+/**
+ * How far a point is outside a box's outline, negative inside it: the signed distance to a box
+ * with rounded corners (the box shrunk by its radius, grown again by a disc of that radius).
+ */
+export function signedDistance(box: Box, point: Point): number {
+  const qx = Math.abs(point.x - (box.left + box.right) / 2) - ((box.right - box.left) / 2 - box.radius);
+  const qy = Math.abs(point.y - (box.top + box.bottom) / 2) - ((box.bottom - box.top) / 2 - box.radius);
+  return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - box.radius;
 }
 
-/** How far a point is from a box's outline (for a dot, its circle). */
-export function distanceToOutline(box: Box, point: Point): number {
-  if (box.round) {
-    const centre = { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 };
-    return Math.abs(distance(centre, point) - (box.right - box.left) / 2);
-  }
-  const dx = Math.max(box.left - point.x, 0, point.x - box.right);
-  const dy = Math.max(box.top - point.y, 0, point.y - box.bottom);
-  if (dx > 0 || dy > 0) return Math.hypot(dx, dy);
-  return Math.min(point.x - box.left, box.right - point.x, point.y - box.top, box.bottom - point.y);
-}
+/** Whether a point lies inside a box's shape shrunk by `inset` on every side. */
+export const inside = (box: Box, point: Point, inset: number) => signedDistance(box, point) < -inset;
+
+/** How far a point is from a box's outline, inside or out. */
+export const distanceToOutline = (box: Box, point: Point) => Math.abs(signedDistance(box, point));
