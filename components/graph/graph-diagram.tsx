@@ -1,18 +1,12 @@
+import type { KeyboardEvent } from "react";
 import type { StepStatus } from "@/lib/runs/contract";
-import { END_NODE, START_NODE, type WorkflowGraph } from "@/lib/workflows/description";
-import { layoutGraph, type PlacedNode } from "./layout-graph";
+import { CORNER_RADIUS, type DiagramNode, edgePath, type GraphLayout } from "./diagram";
 
 export interface NodeActivity {
   status: StepStatus;
   /** How many tasks of this node have run: a loop's passes, or parallel workers. */
   tasks: number;
 }
-
-const NODE_WIDTH = 116;
-const NODE_HEIGHT = 34;
-const LAYER_GAP = 58;
-const SLOT_GAP = 20;
-const TERMINAL_RADIUS = 7;
 
 const statusStyle: Record<StepStatus | "idle", { fill: string; stroke: string; text: string }> = {
   idle: { fill: "#f8fafc", stroke: "#cbd5e1", text: "#475569" },
@@ -23,49 +17,41 @@ const statusStyle: Record<StepStatus | "idle", { fill: string; stroke: string; t
   stopped: { fill: "#fef3c7", stroke: "#d97706", text: "#78350f" },
 };
 
+const EDGE_COLOUR = "#94a3b8";
+
 /**
- * The workflow's graph, drawn from its derived nodes and edges. With `activity` it shows a live
- * run: nodes light up as they run, finish or fail, and parallel branches light up together.
+ * The workflow's graph, drawn from its layout (`layoutGraph`): boxes in ranks, edges as smooth
+ * curves along the routes the layout found around the boxes, conditional edges dashed. With
+ * `activity` it shows a live run: nodes light up as they run, finish or fail, and parallel
+ * branches light up together. With `onSelectNode` each step is a button that reports its id.
  */
 export function GraphDiagram({
   graph,
   activity,
   compact = false,
   title,
+  onSelectNode,
 }: {
-  graph: WorkflowGraph;
+  graph: GraphLayout;
   activity?: ReadonlyMap<string, NodeActivity>;
   compact?: boolean;
   title: string;
+  onSelectNode?: (nodeId: string) => void;
 }) {
-  const layout = layoutGraph(graph);
-  const width = layout.widest * NODE_WIDTH + (layout.widest - 1) * SLOT_GAP + 40;
-  const height = (layout.layers - 1) * LAYER_GAP + NODE_HEIGHT + 20;
-  const perLayer = new Map<number, number>();
-  for (const node of layout.nodes) perLayer.set(node.layer, (perLayer.get(node.layer) ?? 0) + 1);
-
-  const centre = (node: PlacedNode) => {
-    const count = perLayer.get(node.layer) ?? 1;
-    const rowWidth = count * NODE_WIDTH + (count - 1) * SLOT_GAP;
-    return {
-      x: (width - rowWidth) / 2 + node.slot * (NODE_WIDTH + SLOT_GAP) + NODE_WIDTH / 2,
-      y: 10 + node.layer * LAYER_GAP + NODE_HEIGHT / 2,
-    };
-  };
-  const at = new Map(layout.nodes.map((node) => [node.id, centre(node)]));
-  const isTerminal = (id: string) => id === START_NODE || id === END_NODE;
-
+  // Several diagrams can share a page (the home page's cards), and marker ids are page-wide.
+  const arrowId = `arrow-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
     <svg
-      viewBox={`0 0 ${width} ${height}`}
+      viewBox={`0 0 ${graph.width} ${graph.height}`}
       className={compact ? "h-40 w-full" : "h-auto w-full max-h-[28rem]"}
-      role="img"
+      // An image's parts are hidden from assistive technology; buttons must not be.
+      role={onSelectNode ? "group" : "img"}
       aria-label={title}
       data-testid="graph-diagram"
     >
       <defs>
         <marker
-          id="arrow"
+          id={arrowId}
           viewBox="0 0 10 10"
           refX="9"
           refY="5"
@@ -73,65 +59,105 @@ export function GraphDiagram({
           markerHeight="6"
           orient="auto"
         >
-          <path d="M0,0 L10,5 L0,10 z" fill="#94a3b8" />
+          <path d="M0,0 L10,5 L0,10 z" fill={EDGE_COLOUR} />
         </marker>
       </defs>
-      {layout.edges.map((edge) => {
-        const from = at.get(edge.source);
-        const to = at.get(edge.target);
-        if (!from || !to) return null;
-        const startY = from.y + (isTerminal(edge.source) ? TERMINAL_RADIUS : NODE_HEIGHT / 2);
-        const endY = to.y - (isTerminal(edge.target) ? TERMINAL_RADIUS : NODE_HEIGHT / 2);
-        const path = edge.backward
-          ? `M${from.x + NODE_WIDTH / 2},${from.y} C${from.x + NODE_WIDTH},${from.y} ${to.x + NODE_WIDTH},${to.y} ${to.x + NODE_WIDTH / 2},${to.y}`
-          : `M${from.x},${startY} C${from.x},${(startY + endY) / 2} ${to.x},${(startY + endY) / 2} ${to.x},${endY}`;
-        return (
-          <path
-            key={`${edge.source}->${edge.target}`}
-            d={path}
-            fill="none"
-            stroke="#94a3b8"
-            strokeWidth={1.5}
-            strokeDasharray={edge.conditional ? "4 3" : undefined}
-            markerEnd="url(#arrow)"
+      {graph.edges.map((edge, index) => (
+        <path
+          // Two edges may join the same pair of nodes (a plain and a conditional one).
+          // biome-ignore lint/suspicious/noArrayIndexKey: edges have no id, and their list never reorders
+          key={index}
+          d={edgePath(edge.points)}
+          fill="none"
+          stroke={EDGE_COLOUR}
+          strokeWidth={1.5}
+          strokeDasharray={edge.conditional ? "4 3" : undefined}
+          markerEnd={`url(#${arrowId})`}
+          data-source={edge.source}
+          data-target={edge.target}
+        />
+      ))}
+      {graph.nodes.map((node) =>
+        node.terminal ? (
+          <circle
+            key={node.id}
+            cx={node.x}
+            cy={node.y}
+            r={node.width / 2}
+            fill="#64748b"
+            data-node={node.id}
           />
-        );
-      })}
-      {layout.nodes.map((node) => {
-        const point = at.get(node.id);
-        if (!point) return null;
-        if (isTerminal(node.id)) {
-          return <circle key={node.id} cx={point.x} cy={point.y} r={TERMINAL_RADIUS} fill="#64748b" />;
-        }
-        const nodeActivity = activity?.get(node.id);
-        const style = statusStyle[nodeActivity?.status ?? "idle"];
-        return (
-          <g key={node.id} data-node={node.id} data-status={nodeActivity?.status ?? "idle"}>
-            <rect
-              x={point.x - NODE_WIDTH / 2}
-              y={point.y - NODE_HEIGHT / 2}
-              width={NODE_WIDTH}
-              height={NODE_HEIGHT}
-              rx={8}
-              fill={style.fill}
-              stroke={style.stroke}
-              strokeWidth={nodeActivity?.status === "running" ? 2.5 : 1.5}
-              className={nodeActivity?.status === "running" ? "animate-pulse" : undefined}
-            />
-            <text
-              x={point.x}
-              y={point.y + 4}
-              textAnchor="middle"
-              fontSize={13}
-              fontFamily="ui-sans-serif, system-ui"
-              fill={style.text}
-            >
-              {node.id}
-              {nodeActivity && nodeActivity.tasks > 1 ? ` ×${nodeActivity.tasks}` : ""}
-            </text>
-          </g>
-        );
-      })}
+        ) : (
+          <StepNode key={node.id} node={node} activity={activity?.get(node.id)} onSelect={onSelectNode} />
+        ),
+      )}
     </svg>
+  );
+}
+
+function StepNode({
+  node,
+  activity,
+  onSelect,
+}: {
+  node: DiagramNode;
+  activity?: NodeActivity;
+  onSelect?: (nodeId: string) => void;
+}) {
+  const status = activity?.status ?? "idle";
+  const style = statusStyle[status];
+  const left = node.x - node.width / 2;
+  const top = node.y - node.height / 2;
+  const control = onSelect && {
+    role: "button",
+    tabIndex: 0,
+    "aria-label": `Show the ${node.id} step`,
+    className: "group cursor-pointer outline-none",
+    onClick: () => onSelect(node.id),
+    onKeyDown: (event: KeyboardEvent) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault(); // Space would scroll the page as well
+      onSelect(node.id);
+    },
+  };
+  return (
+    <g data-node={node.id} data-status={status} {...control}>
+      {control && (
+        <rect
+          x={left - 4}
+          y={top - 4}
+          width={node.width + 8}
+          height={node.height + 8}
+          rx={CORNER_RADIUS + 3}
+          fill="none"
+          stroke="#0f172a"
+          strokeWidth={2}
+          className="opacity-0 group-focus-visible:opacity-100"
+          data-focus-ring=""
+        />
+      )}
+      <rect
+        x={left}
+        y={top}
+        width={node.width}
+        height={node.height}
+        rx={CORNER_RADIUS}
+        fill={style.fill}
+        stroke={style.stroke}
+        strokeWidth={status === "running" ? 2.5 : 1.5}
+        className={status === "running" ? "animate-pulse" : undefined}
+      />
+      <text
+        x={node.x}
+        y={node.y + 4}
+        textAnchor="middle"
+        fontSize={13}
+        fontFamily="ui-sans-serif, system-ui"
+        fill={style.text}
+      >
+        {node.id}
+        {activity && activity.tasks > 1 ? ` ×${activity.tasks}` : ""}
+      </text>
+    </g>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { GraphDiagram } from "@/components/graph/graph-diagram";
+import { layoutGraph } from "@/components/graph/layout-graph";
 import type { WorkflowDescription } from "@/lib/workflows/description";
 
 /** A workflow on the home page: what it does, the pattern it shows, and its graph. */
@@ -14,7 +15,7 @@ export function WorkflowCard({ workflow }: { workflow: WorkflowDescription }) {
       <h2 className="mt-1 text-lg font-semibold">{workflow.title}</h2>
       <p className="mt-1 text-sm text-muted-foreground">{workflow.description}</p>
       <div className="mt-4 rounded-lg bg-muted/60 p-2">
-        <GraphDiagram graph={workflow.graph} compact title={`${workflow.title} graph`} />
+        <GraphDiagram graph={layoutGraph(workflow.graph)} compact title={`${workflow.title} graph`} />
       </div>
       <p className="mt-3 text-sm">
         <span className="text-muted-foreground">Try: </span>
