@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { appEnvironment } from "@/infra/app-environment";
+import { APP_LIMITS, defaultSettings } from "@/infra/settings";
 import { envVariables } from "@/lib/env";
 import { externalEnvVariables } from "@/lib/env-external";
 import { envReads } from "@/scripts/docs/env-reads";
@@ -68,5 +70,22 @@ describe("environment variables", () => {
       readFileSync(join(root, path), "utf8").includes("process.env"),
     );
     expect(touching).toEqual([]);
+  });
+
+  it("the deployed function is given only settings lib/env.ts reads, besides the Lambda Web Adapter's own", () => {
+    const everything = appEnvironment(
+      {
+        ...defaultSettings,
+        domain: { name: "runs.example.com", certificateArn: "arn:aws:acm:us-east-1:1:certificate/x" },
+        auth: { required: "true", oidc: { issuer: "https://id.example.com", clientId: "stepstream" } },
+        appLimits: Object.fromEntries(APP_LIMITS.map((name) => [name, 1])),
+      },
+      { tableName: "runs", secrets: { authSecret: "a".repeat(32), oidcClientSecret: "s" } },
+    );
+    const unknown = Object.keys(everything).filter(
+      (name) => !settings.has(name) && !name.startsWith("AWS_LWA_"),
+    );
+    expect(Object.keys(everything).length).toBeGreaterThan(15);
+    expect(unknown).toEqual([]);
   });
 });
