@@ -1,68 +1,16 @@
-import { z } from "zod";
+import { type ErrorBody, type ErrorCode, errorTable } from "./error-codes";
 
-/** Every error the app reports, by code. The client maps codes to words a person understands. */
-export const errorCodes = [
-  "bad_request",
-  "unsupported_media_type",
-  "unauthorized",
-  "forbidden_origin",
-  "forbidden_host",
-  "not_found",
-  "method_not_allowed",
-  "conflict",
-  "payload_too_large",
-  "rate_limited",
-  "quota_exceeded",
-  "too_many_running",
-  "service_paused",
-  "model_error",
-  "deadline_exceeded",
-  "budget_exceeded",
-  "interrupted",
-  "expired",
-  "store_unavailable",
-  "internal",
-] as const;
-
-export const errorCodeSchema = z.enum(errorCodes);
-export type ErrorCode = z.infer<typeof errorCodeSchema>;
-
-const statusByCode: Record<ErrorCode, number> = {
-  bad_request: 400,
-  unsupported_media_type: 415,
-  unauthorized: 401,
-  forbidden_origin: 403,
-  forbidden_host: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  quota_exceeded: 429,
-  too_many_running: 429,
-  service_paused: 503,
-  model_error: 502,
-  deadline_exceeded: 504,
-  budget_exceeded: 429,
-  interrupted: 503,
-  expired: 410,
-  store_unavailable: 503,
-  internal: 500,
-};
-
-/**
- * The JSON body of every error response: `{ "error": { "code", "message" } }`; a refusal by a
- * limit adds which limit and when it resets (`limit`, `resetsAt` in epoch ms).
- */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: errorCodeSchema,
-    message: z.string(),
-    limit: z.string().optional(),
-    resetsAt: z.number().optional(),
-  }),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
+// The codes' table lives in a module with no server imports, so the browser reads the same one.
+export {
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorCodeInfo,
+  errorBodySchema,
+  errorCodeSchema,
+  errorCodes,
+  errorInfo,
+  errorTable,
+} from "./error-codes";
 
 /** One error type for the whole app: it knows its code and renders itself as a Response. */
 export class AppError extends Error {
@@ -78,6 +26,7 @@ export class AppError extends Error {
     message: string,
     options?: {
       cause?: unknown;
+      /** Only where this failure knows better than its code's row in errorTable. */
       retryable?: boolean;
       retryAfterSeconds?: number;
       details?: { limit?: string; resetsAt?: number };
@@ -86,13 +35,13 @@ export class AppError extends Error {
     super(message, { cause: options?.cause });
     this.name = "AppError";
     this.code = code;
-    this.retryable = options?.retryable ?? (code === "rate_limited" || code === "model_error");
+    this.retryable = options?.retryable ?? errorTable[code].retryable;
     this.retryAfterSeconds = options?.retryAfterSeconds;
     this.details = options?.details;
   }
 
   get status(): number {
-    return statusByCode[this.code];
+    return errorTable[this.code].status;
   }
 
   toBody(): ErrorBody {

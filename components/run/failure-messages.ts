@@ -1,4 +1,5 @@
-import { type ErrorCode, errorBodySchema, errorCodeSchema } from "@/lib/errors";
+import { z } from "zod";
+import { type ErrorCode, errorBodySchema, errorInfo } from "@/lib/error-codes";
 
 export interface FailureNotice {
   code: ErrorCode | "network";
@@ -9,69 +10,42 @@ export interface FailureNotice {
   resetsAt?: number;
 }
 
-const titles: Record<ErrorCode | "network", string> = {
-  bad_request: "That request was not valid",
-  unsupported_media_type: "That request was not valid",
-  unauthorized: "Please sign in",
-  forbidden_origin: "Refused: the request came from another site",
-  forbidden_host: "Refused: this address does not serve the app",
-  not_found: "Not found",
-  method_not_allowed: "That action is not allowed",
-  conflict: "That run has already finished",
-  payload_too_large: "That task is too long",
-  rate_limited: "The model is busy",
-  quota_exceeded: "You have used today's allowance",
-  too_many_running: "You already have runs going",
-  service_paused: "New runs are paused for today",
-  model_error: "The model could not finish",
-  deadline_exceeded: "The run took too long",
-  budget_exceeded: "The run used its token budget",
-  interrupted: "The run was interrupted",
-  expired: "Nobody answered in time",
-  store_unavailable: "Runs cannot be saved right now",
-  internal: "Something went wrong",
-  network: "The connection was lost",
+/** The one failure that is the browser's own: the stream broke before the run finished. */
+const NETWORK: FailureNotice = {
+  code: "network",
+  title: "The connection was lost",
+  detail: "The stream stopped before the run finished. Check your connection and try again.",
+  retryable: true,
 };
 
 /**
- * Turns a run error (from the stream's `data-run` part, or from an HTTP error body) into words a
- * person understands.
+ * Turns a run error (from the stream's `data-run` part or `error` event, or from an HTTP error
+ * body) into words a person understands. Titles and retryability come from lib/error-codes.ts,
+ * the table the server answers by; a stream error's own `retryable` wins, as the server decided
+ * it for that very failure.
  */
 export function describeFailure(
   source: { code: string; message: string; retryable?: boolean } | Error,
 ): FailureNotice {
   if (source instanceof Error) return describeError(source);
-  const code = errorCodeSchema.catch("internal").parse(source.code);
-  return {
-    code,
-    title: titles[code],
-    detail: source.message,
-    retryable: source.retryable ?? code !== "bad_request",
-  };
+  const { code, title, retryable } = errorInfo(source.code);
+  return { code, title, detail: source.message, retryable: source.retryable ?? retryable };
 }
 
+/** An error body whose code this browser may not know yet (a newer server): read as `internal`. */
+const anyErrorBodySchema = z.object({ error: errorBodySchema.shape.error.extend({ code: z.string() }) });
+
+/** An Error from fetch or the AI SDK's transport: an HTTP error body, a broken connection, or else. */
 function describeError(error: Error): FailureNotice {
-  const body = parseJson(error.message);
-  const parsed = errorBodySchema.safeParse(body);
+  const parsed = anyErrorBodySchema.safeParse(parseJson(error.message));
   if (parsed.success) {
-    const { code, message, resetsAt } = parsed.data.error;
-    return {
-      code,
-      title: titles[code],
-      detail: message,
-      retryable: code === "rate_limited" || code === "internal",
-      resetsAt,
-    };
+    const { message, resetsAt } = parsed.data.error;
+    const { code, title, retryable } = errorInfo(parsed.data.error.code);
+    return { code, title, detail: message, retryable, resetsAt };
   }
-  if (/fetch|network|terminated|aborted/i.test(error.message)) {
-    return {
-      code: "network",
-      title: titles.network,
-      detail: "The stream stopped before the run finished. Check your connection and try again.",
-      retryable: true,
-    };
-  }
-  return { code: "internal", title: titles.internal, detail: error.message, retryable: true };
+  if (/fetch|network|terminated|aborted/i.test(error.message)) return { ...NETWORK };
+  const { code, title, retryable } = errorInfo("internal");
+  return { code, title, detail: error.message, retryable };
 }
 
 function parseJson(text: string): unknown {

@@ -55,7 +55,6 @@ function providerConfig(env: OidcEnv): Promise<client.Configuration> {
         holder.__stepstreamOidc = undefined;
         throw new AppError("internal", "The sign-in provider could not be reached; try again.", {
           cause: error,
-          retryable: true,
         });
       });
     holder.__stepstreamOidc = { issuer: issuer.href, config };

@@ -10,7 +10,7 @@ export interface ModelFactory {
   forRole(role: OfflineRole): BaseChatModel;
 }
 
-type ModelEnv = Partial<Pick<ServerEnv, "BEDROCK_MODEL_ID">> &
+type ModelEnv = Partial<Pick<ServerEnv, "BEDROCK_MODEL_ID" | "OFFLINE_STAMP_TOKENS">> &
   Pick<
     ServerEnv,
     | "MODEL_PROVIDER"
@@ -53,7 +53,7 @@ export async function createModelFactory(env: ModelEnv): Promise<ModelFactory> {
         role,
         tokensPerSecond: env.OFFLINE_TOKENS_PER_SECOND,
         maxTokens: env.MODEL_MAX_TOKENS,
-        stampTokens: process.env.OFFLINE_STAMP_TOKENS === "1",
+        stampTokens: env.OFFLINE_STAMP_TOKENS ?? false,
       }),
   };
 }

@@ -146,7 +146,7 @@ describe("OfflineChatModel as an agent", () => {
   it("quotes the headings a docs search found", async () => {
     const call = { id: "call_1_0", name: "search_docs", args: { query: "how does stepstream stream" } };
     const content =
-      "[1] docs/streaming.md — The run stream\nEvents flow.\n\n[2] docs/testing.md — Tests\nTests run.";
+      "[1] docs/stream-contract.md — The run stream\nEvents flow.\n\n[2] docs/testing.md — Tests\nTests run.";
     const reply = await agent()
       .bindTools(tools)
       .invoke(
@@ -157,7 +157,7 @@ describe("OfflineChatModel as an agent", () => {
         ),
       );
     expect(reply.text).toContain(
-      '- **search_docs**: the docs answer this in **docs/streaming.md — The run stream**, **docs/testing.md — Tests**. The first says: "Events flow."',
+      '- **search_docs**: the docs answer this in **docs/stream-contract.md — The run stream**, **docs/testing.md — Tests**. The first says: "Events flow."',
     );
   });
 

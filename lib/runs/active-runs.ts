@@ -24,10 +24,7 @@ const storeUnavailable = (error: unknown) =>
   new AppError(
     "store_unavailable",
     "Runs cannot be saved right now, so this one was not started; try again.",
-    {
-      cause: error,
-      retryable: true,
-    },
+    { cause: error },
   );
 
 /**

@@ -19,6 +19,7 @@ import { StepBook } from "./execution/step-book";
 import { ToolCallBook } from "./execution/tool-calls";
 import {
   describeRunFailure,
+  runError,
   type StopReason,
   StopReason as StopReasonClass,
   stopReasonOf,
@@ -188,9 +189,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   } catch (error) {
     const stopped = signal.aborted ? stopReasonOf(signal.reason) : undefined;
     if (stopped?.limit) {
-      endFailed({ code: stopped.limit, message: stopped.message, retryable: false });
+      endFailed(runError(stopped.limit, stopped.message));
     } else if (stopped?.interrupts) {
-      endFailed({ code: "interrupted", message: stopped.message, retryable: true }, "interrupted");
+      endFailed(runError("interrupted", stopped.message), "interrupted");
     } else if (stopped) {
       endStopped(stopped);
     } else {

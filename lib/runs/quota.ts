@@ -117,10 +117,7 @@ export async function admitRun(
     throw new AppError(
       "store_unavailable",
       "Runs cannot be counted right now, so this one was not started; try again.",
-      {
-        cause: error,
-        retryable: true,
-      },
+      { cause: error },
     );
   }
   if (!outcome.admitted) throw refusal(outcome.limit, request.env, now);

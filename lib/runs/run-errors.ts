@@ -1,48 +1,51 @@
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode, errorTable } from "@/lib/errors";
 import type { RunError } from "./contract";
 
 export { type StopBy, StopReason, stopReasonOf } from "./stop-reason";
 
-/** Bedrock's error names, mapped to what a person can act on. */
-const modelErrors: Record<string, Omit<RunError, "message"> & { message: string }> = {
+/**
+ * A run's error. Whether retrying may help comes from the code's row in errorTable, unless this
+ * failure knows better (a model id that does not exist fails every time).
+ */
+export function runError(code: ErrorCode, message: string, retryable = errorTable[code].retryable): RunError {
+  return { code, message, retryable };
+}
+
+/**
+ * Bedrock's error names, mapped to what a person can act on; `retryable: false` marks the faults a
+ * retry meets again, though their code is retryable in general.
+ */
+const modelErrors: Record<string, { code: ErrorCode; message: string; retryable?: false }> = {
   ThrottlingException: {
     code: "rate_limited",
-    retryable: true,
     message: "Bedrock is throttling this account; try again in a minute.",
   },
   ServiceQuotaExceededException: {
     code: "rate_limited",
-    retryable: true,
     message: "This account has used its Bedrock quota; try again later or raise the quota.",
   },
   ModelStreamErrorException: {
     code: "model_error",
-    retryable: true,
     message: "The model stopped in the middle of its answer; try again.",
   },
   InternalServerException: {
     code: "model_error",
-    retryable: true,
     message: "Bedrock had an internal error; try again.",
   },
   ServiceUnavailableException: {
     code: "model_error",
-    retryable: true,
     message: "Bedrock is unavailable right now; try again shortly.",
   },
   ModelNotReadyException: {
     code: "model_error",
-    retryable: true,
     message: "The model is not ready yet; try again shortly.",
   },
   ModelTimeoutException: {
     code: "model_error",
-    retryable: true,
     message: "The model took too long to answer; try again.",
   },
   ModelStreamStalled: {
     code: "model_error",
-    retryable: true,
     message: "The model stopped sending its answer partway through; try again.",
   },
   ValidationException: {
@@ -87,30 +90,25 @@ export function describeRunFailure(error: unknown): RunError {
   if (known) {
     // The AWS SDK retried before giving up: say so, it tells the reader this was not a blip.
     const meta = (error as { $metadata?: { attempts?: number; totalRetryDelay?: number } }).$metadata;
-    if (meta?.attempts && meta.attempts > 1) {
-      const seconds = ((meta.totalRetryDelay ?? 0) / 1000).toFixed(1);
-      return { ...known, message: `${known.message} (${meta.attempts} attempts over ${seconds} s)` };
-    }
-    return { ...known };
+    const attempts =
+      meta?.attempts && meta.attempts > 1
+        ? ` (${meta.attempts} attempts over ${((meta.totalRetryDelay ?? 0) / 1000).toFixed(1)} s)`
+        : "";
+    return runError(known.code, `${known.message}${attempts}`, known.retryable);
   }
   const text =
     typeof (error as { message?: unknown })?.message === "string"
       ? (error as { message: string }).message
       : "";
   if (/No checkpointer set/i.test(text)) {
-    return {
-      code: "internal",
-      retryable: false,
-      message:
-        "This workflow asked a person a question (LangGraph's interrupt()) but does not say so: set asksPeople: true in its WorkflowSpec, so the run keeps its state while it waits.",
-    };
+    return runError(
+      "internal",
+      "This workflow asked a person a question (LangGraph's interrupt()) but does not say so: set asksPeople: true in its WorkflowSpec, so the run keeps its state while it waits.",
+      false,
+    );
   }
   if (name === "GraphRecursionError") {
-    return {
-      code: "internal",
-      retryable: false,
-      message: "The workflow looped more times than allowed and was ended.",
-    };
+    return runError("internal", "The workflow looped more times than allowed and was ended.", false);
   }
-  return { code: "internal", retryable: true, message: "The run failed unexpectedly; try again." };
+  return runError("internal", "The run failed unexpectedly; try again.");
 }

@@ -1,14 +1,14 @@
 import "server-only";
-import type { RunChunk, RunError, RunPart } from "./contract";
+import { type RunChunk, type RunPart, runParts } from "./contract";
+import { runError } from "./run-errors";
 import type { RunEventSource } from "./run-response";
 import { expireIfWaitedTooLong } from "./run-waiting";
 import type { RunStore, StoredRun } from "./store/types";
 
-const INTERRUPTED: RunError = {
-  code: "interrupted",
-  message: "The server running this run stopped before it finished; run it again.",
-  retryable: true,
-};
+const INTERRUPTED = runError(
+  "interrupted",
+  "The server running this run stopped before it finished; run it again.",
+);
 
 const TERMINAL_TYPES = new Set(["finish", "abort", "error"]);
 
@@ -59,10 +59,7 @@ export async function interruptIfStale(
     usage: run.usage,
     error: INTERRUPTED,
   };
-  const closing: RunChunk[] = [
-    { type: "data-run", id: run.id, data: runPart },
-    { type: "error", errorText: INTERRUPTED.message, code: INTERRUPTED.code, retryable: true } as RunChunk,
-  ];
+  const closing: RunChunk[] = [{ type: "data-run", id: run.id, data: runPart }, runParts.error(INTERRUPTED)];
   await store.markInterrupted(run.id, {
     expectedLastSeq: end,
     staleBefore: now - livenessTimeoutMs,
@@ -93,21 +90,14 @@ export function storeSource(
       const lookup = await store.getRun(runId);
       if (lookup.kind === "missing") {
         // Deleted while being read: end the stream with a terminal of our own (not stored).
-        const gone = {
-          type: "error",
-          errorText: "This run was deleted.",
-          code: "not_found",
-          retryable: false,
-        };
+        const gone = runParts.error(runError("not_found", "This run was deleted."));
         return { entries: [{ seq: afterSeq + 1, json: JSON.stringify(gone) }], ended: true };
       }
       if (lookup.kind === "corrupt") {
-        const damaged = {
-          type: "error",
-          errorText: "This run's record is damaged and cannot be replayed.",
-          code: "internal",
-          retryable: false,
-        };
+        // Replaying it again meets the same damage, though `internal` is retryable in general.
+        const damaged = runParts.error(
+          runError("internal", "This run's record is damaged and cannot be replayed.", false),
+        );
         return { entries: [{ seq: afterSeq + 1, json: JSON.stringify(damaged) }], ended: true };
       }
       if (lookup.run.status === "waiting") {

@@ -1,12 +1,9 @@
 import "server-only";
-import { type RunChunk, type RunError, runParts } from "./contract";
+import { type RunChunk, runParts } from "./contract";
+import { runError } from "./run-errors";
 import type { RunStore, StoredRun } from "./store/types";
 
-const EXPIRED: RunError = {
-  code: "expired",
-  message: "This run waited too long for an answer and expired; run it again.",
-  retryable: false,
-};
+const EXPIRED = runError("expired", "This run waited too long for an answer and expired; run it again.");
 
 /** Whether a run has waited for an answer longer than it may. */
 export function hasExpired(

@@ -55,7 +55,7 @@ describe("the project's build context", () => {
         "scripts/bench.ts",
         "sst.config.ts",
         "infra2.ts",
-        "docs/streaming.md",
+        "docs/stream-contract.md",
         "docs/screenshot.png",
         "docs/drafts/notes.md",
       ]),

@@ -54,7 +54,7 @@ let docsDir: string;
 
 beforeAll(async () => {
   docsDir = await mkdtemp(join(tmpdir(), "stepstream-docs-"));
-  await writeFile(join(docsDir, "streaming.md"), streamingDoc);
+  await writeFile(join(docsDir, "stream-contract.md"), streamingDoc);
   await writeFile(join(docsDir, "deploy.md"), deployDoc);
   await writeFile(join(docsDir, "notes.txt"), "Tokens tokens tokens: not Markdown, never searched.");
 });
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe("splitMarkdownSections", () => {
   it("splits at headings outside code fences and drops empty sections", () => {
-    const sections = splitMarkdownSections("docs/streaming.md", streamingDoc);
+    const sections = splitMarkdownSections("docs/stream-contract.md", streamingDoc);
     expect(sections.map((section) => section.heading)).toEqual(["Streaming", "Tokens", "Heartbeats"]);
     expect(sections[1]?.text).toContain("# not a heading");
     expect(splitMarkdownSections("docs/deploy.md", deployDoc).map((s) => s.heading)).toEqual([
@@ -85,13 +85,13 @@ describe("searchTerms", () => {
 
 describe("rankSections", () => {
   const sections = [
-    ...splitMarkdownSections("docs/streaming.md", streamingDoc),
+    ...splitMarkdownSections("docs/stream-contract.md", streamingDoc),
     ...splitMarkdownSections("docs/deploy.md", deployDoc),
   ];
 
   it("puts the section about the query first, with file, heading and excerpt", () => {
     const [best, ...rest] = rankSections(sections, "how are tokens streamed to the browser?");
-    expect(best).toMatchObject({ file: "docs/streaming.md", heading: "Tokens" });
+    expect(best).toMatchObject({ file: "docs/stream-contract.md", heading: "Tokens" });
     expect(best?.excerpt).toMatch(/^Every token streams to the browser/);
     expect(best?.score).toBeGreaterThan(0);
     expect(rest.every((hit) => hit.score <= (best?.score ?? 0))).toBe(true);
@@ -128,7 +128,7 @@ describe("search_docs tool", () => {
     const searchDocs = createSearchDocsTool(docsDir);
     expect(searchDocs.name).toBe("search_docs");
     const result = await searchDocs.invoke({ query: "tokens streamed to the browser" });
-    expect(result.split("\n")[0]).toBe("[1] docs/streaming.md — Tokens");
+    expect(result.split("\n")[0]).toBe("[1] docs/stream-contract.md — Tokens");
     expect(result).toContain("Every token streams to the browser");
     expect(result).not.toContain("never searched");
     await expect(searchDocs.invoke({ query: "kubernetes" })).resolves.toBe(

@@ -8,7 +8,7 @@ import { z } from "zod";
 
 /** One part of a Markdown file, from a heading to the next. */
 export interface DocSection {
-  /** The file's path as the repository names it, e.g. "docs/streaming.md". */
+  /** The file's path as the repository names it, e.g. "docs/stream-contract.md". */
   file: string;
   heading: string;
   text: string;

@@ -1,4 +1,5 @@
 import { syntheticParams, syntheticRunStream } from "@/lib/bench/synthetic-stream";
+import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { handleErrors } from "@/lib/http/handle";
 import { methodNotAllowed } from "@/lib/http/method-not-allowed";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
  * as the bare node:http reference (scripts/bench/reference-server.ts). Only with BENCH_ROUTES=1.
  */
 export const GET = handleErrors(async (request: Request) => {
-  if (process.env.BENCH_ROUTES !== "1") throw new AppError("not_found", "Not found.");
+  if (!serverEnv().BENCH_ROUTES) throw new AppError("not_found", "Not found.");
   const { tokens, rate } = syntheticParams(new URL(request.url));
   return new Response(syntheticRunStream(tokens, rate), {
     headers: {
