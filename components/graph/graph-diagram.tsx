@@ -37,6 +37,8 @@ export function GraphDiagram({
   activity?: ReadonlyMap<string, NodeActivity>;
   compact?: boolean;
   title: string;
+  /** Told which node was clicked (the run view scrolls to its step); wired by the graph's own change. */
+  onSelectNode?: (nodeId: string) => void;
 }) {
   const layout = layoutGraph(graph);
   const width = layout.widest * NODE_WIDTH + (layout.widest - 1) * SLOT_GAP + 40;

@@ -19,3 +19,14 @@ export function latestStepOfNode<Step extends Pick<StepPart, "node" | "startedAt
   }
   return latest;
 }
+
+/** The step that started last of those still running: the one the view follows. */
+export function newestRunningStep<Step extends Pick<StepPart, "status" | "startedAt">>(
+  steps: readonly Step[],
+): Step | undefined {
+  let newest: Step | undefined;
+  for (const step of steps) {
+    if (step.status === "running" && (!newest || step.startedAt >= newest.startedAt)) newest = step;
+  }
+  return newest;
+}

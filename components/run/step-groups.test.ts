@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeActivity } from "./node-activity";
-import { latestStepOfNode, stepElementId } from "./step-anchor";
+import { latestStepOfNode, newestRunningStep, stepElementId } from "./step-anchor";
 import { groupParallelSteps, orderByNodes } from "./step-groups";
 import { testStep } from "./test-steps";
 
@@ -85,5 +85,15 @@ describe("step anchors", () => {
     ];
     expect(latestStepOfNode(steps, "check")?.taskId).toBe("c2");
     expect(latestStepOfNode(steps, "polish")).toBeUndefined();
+  });
+
+  it("finds the newest running step, the one the view follows", () => {
+    const steps = [
+      testStep({ taskId: "a", status: "running", startedAt: 1 }),
+      testStep({ taskId: "b", status: "running", startedAt: 3 }),
+      testStep({ taskId: "c", status: "done", startedAt: 5 }),
+    ];
+    expect(newestRunningStep(steps)?.taskId).toBe("b");
+    expect(newestRunningStep(steps.slice(2))).toBeUndefined();
   });
 });

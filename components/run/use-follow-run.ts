@@ -1,0 +1,56 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+
+/** Keys that scroll the page: pressing one means the person is reading somewhere of their own. */
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
+  );
+}
+
+/**
+ * Keeps the run's newest active element (the step running last, then the result) in sight while
+ * the run streams, until the person scrolls on their own: the wheel, a touch drag, a scroll key,
+ * or a press on the scrollbar stops following, and `follow()` takes it up again. Scrolling done
+ * here fires none of those events, so it never stops itself.
+ */
+export function useFollowRun(targetId: string | undefined, live: boolean, version: unknown) {
+  const [following, setFollowing] = useState(true);
+
+  useEffect(() => {
+    if (!live) return;
+    const stop = () => setFollowing(false);
+    const onKey = (event: KeyboardEvent) => {
+      if (SCROLL_KEYS.has(event.key) && !isTyping(event.target)) stop();
+    };
+    const onPointer = (event: MouseEvent) => {
+      // A press right of the page's content box lands on the window's scrollbar.
+      if (event.clientX >= document.documentElement.clientWidth) stop();
+    };
+    window.addEventListener("wheel", stop, { passive: true });
+    window.addEventListener("touchmove", stop, { passive: true });
+    window.addEventListener("keydown", onKey);
+    window.addEventListener("mousedown", onPointer);
+    return () => {
+      window.removeEventListener("wheel", stop);
+      window.removeEventListener("touchmove", stop);
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("mousedown", onPointer);
+    };
+  }, [live]);
+
+  // `version` changes as the run grows (new steps, more text): the target is brought back in sight.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the trigger, not an input
+  useEffect(() => {
+    if (!following || !targetId) return;
+    document.getElementById(targetId)?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [following, targetId, version]);
+
+  const follow = useCallback(() => setFollowing(true), []);
+  const unfollow = useCallback(() => setFollowing(false), []);
+  return { following, follow, unfollow };
+}
