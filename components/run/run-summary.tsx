@@ -64,21 +64,25 @@ export function RunSummary({
         {hasResult && (
           <a
             href={`#${RESULT_ELEMENT_ID}`}
-            onClick={onJump}
+            onClick={(event) => {
+              event.preventDefault();
+              onJump();
+            }}
             className="rounded-md border border-border px-3 py-1 hover:bg-muted"
             data-testid="jump-to-result"
           >
-            Jump to result ↓
+            Jump to result <span aria-hidden>↓</span>
           </a>
         )}
         {canFollow && (
           <button
             type="button"
             onClick={onFollow}
-            className="rounded-md border border-primary/40 px-3 py-1 text-primary hover:bg-muted"
+            // Pinned to the window: the reader has scrolled away, wherever the summary is.
+            className="fixed right-4 bottom-4 z-10 rounded-full bg-primary px-4 py-2 text-primary-foreground shadow-lg hover:opacity-90"
             data-testid="follow-run"
           >
-            Follow the run
+            Follow the run <span aria-hidden>↓</span>
           </button>
         )}
       </div>

@@ -91,7 +91,7 @@ export function RunView({
   const question = openQuestion({ run, questions });
 
   const live = run?.status === "running";
-  const { following, follow, unfollow, showStep, showNode } = useRunNavigation({
+  const { following, follow, showStep, showNode, showResult } = useRunNavigation({
     allSteps,
     hasResult: result !== undefined,
     live: live || busy,
@@ -197,7 +197,7 @@ export function RunView({
               hasResult={result !== undefined}
               canFollow={live && !following}
               onFollow={follow}
-              onJump={unfollow}
+              onJump={showResult}
             />
           )}
         </aside>

@@ -23,6 +23,8 @@ export function useFollowRun(targetId: string | undefined, live: boolean, versio
 
   useEffect(() => {
     if (!live) return;
+    // A run that starts (or is taken up again) is followed afresh.
+    setFollowing(true);
     const stop = () => setFollowing(false);
     const onKey = (event: KeyboardEvent) => {
       if (SCROLL_KEYS.has(event.key) && !isTyping(event.target)) stop();

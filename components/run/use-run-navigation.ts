@@ -60,5 +60,13 @@ export function useRunNavigation({
     },
     [allSteps, showStep],
   );
-  return { following, follow, unfollow, showStep, showNode };
+  /** "Jump to result": the result into view and focus (a screen reader reads it next). */
+  const showResult = useCallback(() => {
+    const section = document.getElementById(RESULT_ELEMENT_ID);
+    if (!section) return;
+    unfollow();
+    section.scrollIntoView({ block: "start", behavior: "smooth" });
+    section.focus({ preventScroll: true });
+  }, [unfollow]);
+  return { following, follow, showStep, showNode, showResult };
 }
