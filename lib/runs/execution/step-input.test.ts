@@ -47,6 +47,19 @@ describe("renderStepInput", () => {
     expect(text).toMatch(/\n… \([\d,]+ more characters\)$/);
   });
 
+  it("stops rendering a huge state early, not after building all of it", () => {
+    // 24 fields, 4 levels deep, each leaf 300 characters: 100 MB if it were all rendered.
+    let wide: unknown = "z".repeat(300);
+    for (let level = 0; level < 4; level++) {
+      const child = wide;
+      wide = Object.fromEntries(Array.from({ length: 24 }, (_, index) => [`k${index}`, child]));
+    }
+    const started = performance.now();
+    const text = renderStepInput(wide) ?? "";
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(text.length).toBeLessThan(STEP_INPUT_LIMITS.totalChars + 40);
+  });
+
   it("shows LangChain messages as role and content, with their tool calls", () => {
     const text =
       renderStepInput({

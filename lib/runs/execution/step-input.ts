@@ -21,26 +21,34 @@ const INDENT = "  ";
 export function renderStepInput(input: unknown, limits = STEP_INPUT_LIMITS): string | undefined {
   if (input === undefined || input === null) return undefined;
   if (isPlainObject(input) && Object.keys(input).length === 0) return undefined;
-  const text = render(input, 0, limits, new WeakSet());
+  const text = render(input, 0, { limits, seen: new WeakSet(), chars: 0 });
   if (text.length <= limits.totalChars) return text;
   const cut = text.slice(0, limits.totalChars);
   return `${cut}\n… (${(text.length - cut.length).toLocaleString("en")} more characters)`;
 }
 
-function render(
-  value: unknown,
-  depth: number,
-  limits: typeof STEP_INPUT_LIMITS,
-  seen: WeakSet<object>,
-): string {
-  if (typeof value === "string") return JSON.stringify(cutString(value, limits.stringChars));
+interface RenderState {
+  limits: typeof STEP_INPUT_LIMITS;
+  seen: WeakSet<object>;
+  /** Characters of strings rendered so far: past the total budget the rest is not worth rendering. */
+  chars: number;
+}
+
+function render(value: unknown, depth: number, state: RenderState): string {
+  const { limits, seen } = state;
+  if (state.chars > limits.totalChars) return "…";
+  if (typeof value === "string") {
+    const shown = JSON.stringify(cutString(value, limits.stringChars));
+    state.chars += shown.length;
+    return shown;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";
   if (typeof value === "bigint") return `${value}`;
   if (typeof value !== "object") return JSON.stringify(String(value));
   if (seen.has(value)) return '"(circular)"';
   const message = asMessage(value);
-  if (message) return render(message, depth, limits, seen);
+  if (message) return render(message, depth, state);
   if (depth >= limits.depth) return Array.isArray(value) ? "[…]" : "{…}";
   seen.add(value);
   const pad = INDENT.repeat(depth + 1);
@@ -48,9 +56,7 @@ function render(
   try {
     if (Array.isArray(value)) {
       if (value.length === 0) return "[]";
-      const lines = value
-        .slice(0, limits.arrayItems)
-        .map((item) => pad + render(item, depth + 1, limits, seen));
+      const lines = value.slice(0, limits.arrayItems).map((item) => pad + render(item, depth + 1, state));
       const more = value.length - limits.arrayItems;
       if (more > 0) lines.push(`${pad}… (${more} more items)`);
       return `[\n${lines.join(",\n")}\n${close}]`;
@@ -61,7 +67,7 @@ function render(
     if (entries.length === 0) return "{}";
     const lines = entries
       .slice(0, limits.objectFields)
-      .map(([key, field]) => `${pad}${JSON.stringify(key)}: ${render(field, depth + 1, limits, seen)}`);
+      .map(([key, field]) => `${pad}${JSON.stringify(key)}: ${render(field, depth + 1, state)}`);
     const more = entries.length - limits.objectFields;
     if (more > 0) lines.push(`${pad}… (${more} more fields)`);
     return `{\n${lines.join(",\n")}\n${close}}`;
