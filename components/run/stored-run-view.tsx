@@ -19,10 +19,21 @@ export async function StoredRunView({
   return <RunView {...view} initialRunId={runId} initialMessage={snapshot} />;
 }
 
+/**
+ * React streams a Suspense boundary's content in after the shell as a `<div hidden id="S:…">`,
+ * which its inline script moves into place. Without JavaScript nothing moves it: this shows the
+ * streamed content where it landed and hides the placeholder, so the page still reads.
+ */
+const WITHOUT_SCRIPT = `[data-testid="run-skeleton"]{display:none}div[hidden][id^="S:"]{display:block}`;
+
 /** What shows while the stored run is read: the run view's outline, no words to flash. */
 export function RunViewSkeleton() {
   return (
     <div className="space-y-6" role="status" aria-busy="true" data-testid="run-skeleton">
+      <noscript>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of ours, no input in it */}
+        <style dangerouslySetInnerHTML={{ __html: WITHOUT_SCRIPT }} />
+      </noscript>
       <span className="sr-only">Loading the run…</span>
       <div className="h-28 animate-pulse rounded-lg bg-muted" />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
