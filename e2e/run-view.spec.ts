@@ -210,6 +210,15 @@ test("a finished run's steps and result are in the server's HTML, readable witho
   const shown = section.slice(0, section.indexOf("</section>")).replace(/<[^>]+>/g, " ");
   for (const word of words(result).slice(0, 12)) expect(shown).toContain(word);
 
+  // Its share link's page, fetched by someone without the owner's cookie, is rendered the same way.
+  const shared = await page.request.post(`${server.url}/api/runs/${runId}/share`);
+  const { url } = (await shared.json()) as { url: string };
+  const stranger = await browser.newContext();
+  const sharedHtml = await (await stranger.request.get(url)).text();
+  await stranger.close();
+  expect(sharedHtml.match(/data-testid="step-card"/g)?.length).toBe(steps.length);
+  expect(sharedHtml).toContain('id="run-result"');
+
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   await noScript.addCookies(await page.context().cookies());
   const bare = await noScript.newPage();
