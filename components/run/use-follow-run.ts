@@ -5,11 +5,12 @@ import { useCallback, useEffect, useState } from "react";
 /** Keys that scroll the page: pressing one means the person is reading somewhere of their own. */
 const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
 
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
-  );
+/** The key goes to a field or a control (typing, or Space pressing a button), not to the page. */
+function keyStaysInControl(event: KeyboardEvent): boolean {
+  const target = event.target;
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return true;
+  return event.key === " " && ["BUTTON", "SUMMARY", "A"].includes(target.tagName);
 }
 
 /**
@@ -27,7 +28,7 @@ export function useFollowRun(targetId: string | undefined, live: boolean, versio
     setFollowing(true);
     const stop = () => setFollowing(false);
     const onKey = (event: KeyboardEvent) => {
-      if (SCROLL_KEYS.has(event.key) && !isTyping(event.target)) stop();
+      if (SCROLL_KEYS.has(event.key) && !keyStaysInControl(event)) stop();
     };
     const onPointer = (event: MouseEvent) => {
       // A press right of the page's content box lands on the window's scrollbar.
