@@ -42,12 +42,12 @@ test("the view follows the active step, stops following after a manual scroll, a
   page,
 }) => {
   test.setTimeout(120_000);
-  await page.setViewportSize({ width: 1280, height: 640 });
+  await page.setViewportSize({ width: 1280, height: 520 });
   await startRun(page, "article-writer");
   // Once the page is taller than the window, the running step is kept in sight.
   await expect
-    .poll(() => page.evaluate(() => document.body.scrollHeight - window.innerHeight))
-    .toBeGreaterThan(200);
+    .poll(() => page.evaluate(() => document.body.scrollHeight - window.innerHeight), { timeout: 30_000 })
+    .toBeGreaterThan(150);
   await expect(newestRunning(page)).toBeInViewport();
   await expect(page.getByTestId("follow-run")).toHaveCount(0);
 
