@@ -22,9 +22,11 @@ export async function StoredRunView({
 /**
  * React streams a Suspense boundary's content in after the shell as a `<div hidden id="S:…">`,
  * which its inline script moves into place. Without JavaScript nothing moves it: this shows the
- * streamed content where it landed and hides the placeholder, so the page still reads.
+ * streamed content where it landed and hides the placeholder, so the page still reads. Tailwind's
+ * base layer hides `[hidden]` with `!important`, which only an important rule of an earlier layer
+ * (its `theme`) outranks.
  */
-const WITHOUT_SCRIPT = `[data-testid="run-skeleton"]{display:none}div[hidden][id^="S:"]{display:block}`;
+const WITHOUT_SCRIPT = `[data-testid="run-skeleton"]{display:none}@layer theme{div[hidden][id^="S:"]{display:block!important}}`;
 
 /** What shows while the stored run is read: the run view's outline, no words to flash. */
 export function RunViewSkeleton() {
