@@ -18,7 +18,7 @@ async function openWorkflow(page: Page, baseUrl: string, id: string) {
 
 test("picking a workflow on the home page opens it", async ({ page }) => {
   await page.goto(offline.url);
-  await expect(page.getByTestId("workflow-card")).toHaveCount(4);
+  await expect(page.getByTestId("workflow-card")).toHaveCount(5);
   await expect(page.getByTestId("model-banner")).toContainText("offline demo model");
   await page.getByTestId("workflow-card").filter({ hasText: "Trip planner" }).click();
   await expect(page.getByRole("heading", { name: "Trip planner" })).toBeVisible();
@@ -77,12 +77,16 @@ test("parallel branches run side by side", async ({ page }, testInfo) => {
 });
 
 test("Stop ends a run and says so", async ({ page }) => {
-  await openWorkflow(page, offline.url, "report-writer");
+  // The article writer's first step writes for a few seconds: time to press Stop while it runs (the
+  // report writer's plan takes under a second, then waits for a person).
+  await openWorkflow(page, offline.url, "article-writer");
   await page.getByRole("button", { name: "Run" }).click();
-  await expect(page.locator('[data-testid=step-card][data-node="plan"]')).toHaveAttribute(
+  await expect(page.locator('[data-testid=step-card][data-node="outline"]')).toHaveAttribute(
     "data-status",
     "running",
   );
+  // The view follows the running step; a person scrolls back up to Stop, which ends following.
+  await page.mouse.wheel(0, -5_000);
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "stopped");
   await expect(page.locator('[data-testid=step-card][data-status="stopped"]')).not.toHaveCount(0);

@@ -2,13 +2,17 @@
 
 import { useCallback, useEffect, useState } from "react";
 
-/** Keys that scroll the page: pressing one means the person is reading somewhere of their own. */
-const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
+/**
+ * Keys that move the view: pressing one means the person is reading, or going, somewhere of their
+ * own. Tab counts: moving focus scrolls the page to it, and following would snatch it back.
+ */
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " ", "Tab"]);
 
 /** The key goes to a field or a control (typing, or Space pressing a button), not to the page. */
 function keyStaysInControl(event: KeyboardEvent): boolean {
   const target = event.target;
   if (!(target instanceof HTMLElement)) return false;
+  if (event.key === "Tab") return false;
   if (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return true;
   return event.key === " " && ["BUTTON", "SUMMARY", "A"].includes(target.tagName);
 }
@@ -50,7 +54,16 @@ export function useFollowRun(targetId: string | undefined, live: boolean, versio
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the trigger, not an input
   useEffect(() => {
     if (!following || !targetId) return;
-    document.getElementById(targetId)?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    const target = document.getElementById(targetId);
+    if (!target) return;
+    // Only when it has left the window, and at once, not animated: the text grows many times a
+    // second, and a page forever gliding would leave nothing (not even Stop) still to click.
+    const { top, bottom } = target.getBoundingClientRect();
+    if (top >= 0 && bottom <= window.innerHeight) return;
+    target.scrollIntoView({
+      block: bottom - top > window.innerHeight ? "start" : "nearest",
+      behavior: "instant",
+    });
   }, [following, targetId, version]);
 
   const follow = useCallback(() => setFollowing(true), []);
