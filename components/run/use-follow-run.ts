@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 /**
  * Keys that move the view: pressing one means the person is reading, or going, somewhere of their
@@ -24,7 +24,14 @@ function keyStaysInControl(event: KeyboardEvent): boolean {
  * here fires none of those events, so it never stops itself.
  */
 export function useFollowRun(targetId: string | undefined, live: boolean, version: unknown) {
-  const [following, setFollowing] = useState(true);
+  const [following, setFollowingState] = useState(true);
+  // Read by the scrolling effect: a render already under way when the person scrolled must not
+  // scroll after them (an instant scroll would also cut their own scroll short).
+  const followingNow = useRef(true);
+  const setFollowing = useCallback((value: boolean) => {
+    followingNow.current = value;
+    setFollowingState(value);
+  }, []);
 
   useEffect(() => {
     if (!live) return;
@@ -48,12 +55,12 @@ export function useFollowRun(targetId: string | undefined, live: boolean, versio
       window.removeEventListener("keydown", onKey);
       window.removeEventListener("mousedown", onPointer);
     };
-  }, [live]);
+  }, [live, setFollowing]);
 
   // `version` changes as the run grows (new steps, more text): the target is brought back in sight.
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the trigger, not an input
   useEffect(() => {
-    if (!following || !targetId) return;
+    if (!following || !followingNow.current || !targetId) return;
     const target = document.getElementById(targetId);
     if (!target) return;
     // Only when it has left the window, and at once, not animated: the text grows many times a
@@ -66,7 +73,7 @@ export function useFollowRun(targetId: string | undefined, live: boolean, versio
     });
   }, [following, targetId, version]);
 
-  const follow = useCallback(() => setFollowing(true), []);
-  const unfollow = useCallback(() => setFollowing(false), []);
+  const follow = useCallback(() => setFollowing(true), [setFollowing]);
+  const unfollow = useCallback(() => setFollowing(false), [setFollowing]);
   return { following, follow, unfollow };
 }
