@@ -86,6 +86,8 @@ test("Stop ends a run and says so", async ({ page }) => {
     "data-status",
     "running",
   );
+  // The view follows the running step; a person scrolls back up to Stop, which ends following.
+  await page.mouse.wheel(0, -5_000);
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "stopped");
   await expect(page.locator('[data-testid=step-card][data-status="stopped"]')).not.toHaveCount(0);

@@ -19,8 +19,16 @@ export async function storedSteps(
   return ((await response.json()) as { steps: StoredStepText[] }).steps;
 }
 
+/** Opens every step card: a finished step folds to its header, and folded text is not laid out. */
+export async function openAllSteps(page: Page): Promise<void> {
+  await page.getByTestId("step-details").evaluateAll((all) => {
+    for (const details of all) (details as HTMLDetailsElement).open = true;
+  });
+}
+
 /** Each step card shows, rendered, exactly the words the server stored for that step. */
 export async function expectStepTextsAsStored(page: Page, steps: StoredStepText[]): Promise<void> {
+  await openAllSteps(page);
   for (const step of steps) {
     const text = page.locator(`[data-testid=step-card][data-node="${step.node}"] [data-testid=step-text]`);
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText keeps the breaks between rendered blocks, which textContent runs together

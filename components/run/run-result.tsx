@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { ModelMarkdown } from "./markdown";
+import { RESULT_ELEMENT_ID } from "./step-anchor";
 
 /** The workflow's final output, with a copy button. */
 export function RunResult({ markdown }: { markdown: string }) {
@@ -13,7 +14,10 @@ export function RunResult({ markdown }: { markdown: string }) {
   };
   return (
     <section
-      className="rounded-lg border-2 border-green-600/40 bg-card p-5"
+      id={RESULT_ELEMENT_ID}
+      // Focusable by script and by "Jump to result", so a keyboard or screen reader lands here.
+      tabIndex={-1}
+      className="scroll-mt-4 rounded-lg border-2 border-green-600/40 bg-card p-5 focus:outline-2 focus:outline-primary"
       data-testid="run-result"
       aria-label="Result"
     >
@@ -27,7 +31,7 @@ export function RunResult({ markdown }: { markdown: string }) {
           {copied ? "Copied" : "Copy"}
         </button>
       </div>
-      <div className="text-sm leading-relaxed">
+      <div className="text-sm leading-relaxed" data-markdown="result">
         <ModelMarkdown>{markdown}</ModelMarkdown>
       </div>
     </section>

@@ -2,25 +2,30 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { GraphDiagram, type NodeActivity } from "@/components/graph/graph-diagram";
-import type { ModelInfo, RunStatus, StepStatus } from "@/lib/runs/contract";
+import { nodeOrder as diagramNodeOrder } from "@/components/graph/diagram";
+import { GraphDiagram } from "@/components/graph/graph-diagram";
+import type { ModelInfo, RunUIMessage } from "@/lib/runs/contract";
 import type { RunViewWorkflow } from "@/lib/workflows/description";
-import { formatCost, formatDuration, formatTokens } from "./format";
+import { nodeActivity } from "./node-activity";
 import { QuestionPanel } from "./question-panel";
 import { localTime } from "./quota-note";
 import { openQuestion } from "./read-run";
+import { RunAnnouncer } from "./run-announcer";
 import { noteRunStartedHere, runPagePath, takeRunStartedHere } from "./run-handoff";
 import { RunResult } from "./run-result";
-import { StatusBadge } from "./status-badge";
+import { RunSummary } from "./run-summary";
 import { StepTimeline } from "./step-timeline";
+import { StepWaterfall } from "./step-waterfall";
 import { TaskForm } from "./task-form";
-import { type RunStep, useRun } from "./use-run";
+import { useRun } from "./use-run";
+import { useRunNavigation } from "./use-run-navigation";
 
 /**
  * The live run page: task input, the graph lighting up, a timeline of steps, and the result. With
  * `initialRunId` it attaches to that run (live or finished) instead of waiting for a new one; with
  * `runInUrl`, a started run's id goes into the address (`?run=`), so a reload reattaches to it;
  * with `newRunsOnOwnPage` (a run's own page), a started run opens at its own page instead.
+ * With `initialMessage` (the run as stored, read by the server) the page shows the run at once.
  */
 export function RunView({
   workflow,
@@ -30,6 +35,7 @@ export function RunView({
   runInUrl = false,
   newRunsOnOwnPage = false,
   sharedStreamPath,
+  initialMessage,
 }: {
   workflow: RunViewWorkflow;
   model: ModelInfo;
@@ -39,6 +45,7 @@ export function RunView({
   newRunsOnOwnPage?: boolean;
   /** A shared run, read-only: its stream comes from the share link, and nothing can be started. */
   sharedStreamPath?: string;
+  initialMessage?: RunUIMessage;
 }) {
   const readOnly = sharedStreamPath !== undefined;
   const [quotaVersion, setQuotaVersion] = useState(0);
@@ -73,6 +80,7 @@ export function RunView({
       onRunId,
       streamPath: sharedStreamPath,
       onEnded: quotaChanged,
+      initialMessage,
     },
   );
   // A refused run changes nothing, but the note should say why; read it again.
@@ -93,7 +101,15 @@ export function RunView({
   };
 
   const activity = useMemo(() => nodeActivity(allSteps), [allSteps]);
+  const nodeOrder = useMemo(() => diagramNodeOrder(workflow.graph), [workflow.graph]);
   const question = openQuestion({ run, questions });
+
+  const live = run?.status === "running";
+  const { following, follow, showStep, showNode, showResult } = useRunNavigation({
+    allSteps,
+    hasResult: result !== undefined,
+    live: live || busy,
+  });
 
   return (
     <div className="space-y-6">
@@ -157,25 +173,22 @@ export function RunView({
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
         <aside className="space-y-3 lg:sticky lg:top-4 lg:self-start">
           <div className="rounded-lg border border-border bg-card p-3">
-            <GraphDiagram graph={workflow.graph} activity={activity} title={`${workflow.title} graph`} />
+            <GraphDiagram
+              graph={workflow.graph}
+              activity={activity}
+              title={`${workflow.title} graph`}
+              onSelectNode={showNode}
+            />
           </div>
           {run && (
-            <div
-              className="flex flex-wrap items-center gap-2 text-sm"
-              data-testid="run-status"
-              data-status={run.status}
-            >
-              <StatusBadge status={run.status} />
-              {run.endedAt && (
-                <span className="text-muted-foreground">{formatDuration(run.endedAt - run.startedAt)}</span>
-              )}
-              {run.usage && <span className="text-muted-foreground">{formatTokens(run.usage)} tokens</span>}
-              {formatCost(run.costUsd) && (
-                <span className="text-muted-foreground" data-testid="run-cost">
-                  {formatCost(run.costUsd)}
-                </span>
-              )}
-            </div>
+            <RunSummary
+              run={run}
+              steps={allSteps}
+              hasResult={result !== undefined}
+              canFollow={live && !following}
+              onFollow={follow}
+              onJump={showResult}
+            />
           )}
         </aside>
         <div className="space-y-6">
@@ -185,34 +198,17 @@ export function RunView({
             </p>
           )}
           {steps.length === 0 && busy && <p className="text-sm text-muted-foreground">Starting the run…</p>}
-          <StepTimeline steps={steps} />
+          <StepWaterfall
+            steps={steps}
+            runStartedAt={run?.startedAt}
+            live={live}
+            nodeOrder={nodeOrder}
+            onSelect={showStep}
+          />
+          <StepTimeline steps={steps} nodeOrder={nodeOrder} />
           {result && <RunResult markdown={result.markdown} />}
         </div>
       </div>
     </div>
   );
-}
-
-/** Announces step changes to screen readers without reading out every token. */
-function RunAnnouncer({ steps, status }: { steps: readonly RunStep[]; status?: RunStatus }) {
-  const latest = [...steps].sort((a, b) => (b.endedAt ?? b.startedAt) - (a.endedAt ?? a.startedAt))[0];
-  let message = "";
-  if (status && status !== "running") message = `Run ${status}.`;
-  else if (latest) message = `${latest.node} ${latest.status === "running" ? "started" : latest.status}.`;
-  return (
-    <p aria-live="polite" className="sr-only">
-      {message}
-    </p>
-  );
-}
-
-function nodeActivity(steps: readonly RunStep[]): Map<string, NodeActivity> {
-  const activity = new Map<string, NodeActivity>();
-  const rank: Record<StepStatus, number> = { running: 4, waiting: 3, failed: 2, stopped: 1, done: 0 };
-  for (const step of steps) {
-    const seen = activity.get(step.node);
-    const status = seen && rank[seen.status] > rank[step.status] ? seen.status : step.status;
-    activity.set(step.node, { status, tasks: (seen?.tasks ?? 0) + 1 });
-  }
-  return activity;
 }

@@ -2,10 +2,11 @@
 
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type RunUIMessage, runDataPartSchemas } from "@/lib/runs/contract";
 import { describeFailure } from "./failure-messages";
 import { readRun } from "./read-run";
+import { shownMessage } from "./seeded-message";
 
 export type { RunStep, RunViewState, ToolCallView } from "./read-run";
 
@@ -21,6 +22,9 @@ const RESUME_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
  * reload) and a dropped connection both resume through `GET /api/runs/{id}/stream`, which replays
  * the run from its first event; the SDK resets the message on the replay's `start`, so nothing is
  * lost or doubled.
+ *
+ * `initialMessage` is the run as the server rendered it from the store: shown at once (a finished
+ * run needs nothing more), and kept on screen while a live run's replay catches up with it.
  */
 export function useRun(
   workflowId: string,
@@ -31,8 +35,10 @@ export function useRun(
     streamPath?: string;
     /** Told when a run the view started or followed has ended. */
     onEnded?: () => void;
+    initialMessage?: RunUIMessage;
   } = {},
 ) {
+  const [seed, setSeed] = useState(options.initialMessage);
   const inputRef = useRef("");
   const runIdRef = useRef(options.initialRunId);
   const { streamPath } = options;
@@ -52,10 +58,19 @@ export function useRun(
     transport,
     dataPartSchemas: runDataPartSchemas,
     throttle: 40,
+    messages: options.initialMessage ? [options.initialMessage] : undefined,
   });
   const { messages, status, error, sendMessage, setMessages, resumeStream } = chat;
 
-  const view = useMemo(() => readRun(messages.at(-1), status, error), [messages, status, error]);
+  const shown = shownMessage(seed, messages.at(-1));
+  const view = useMemo(() => readRun(shown, status, error), [shown, status, error]);
+  // A live seed is not a lost stream: until the stream is first asked for, nothing was lost.
+  const [awaitingAttach, setAwaitingAttach] = useState(
+    () => options.initialMessage !== undefined && isLive(options.initialMessage),
+  );
+  useEffect(() => {
+    if (status !== "ready") setAwaitingAttach(false);
+  }, [status]);
 
   // Remember the run as soon as it has an id, and tell the page (which puts it in the URL).
   const runId = view.run?.runId;
@@ -81,11 +96,13 @@ export function useRun(
     [resumeStream],
   );
 
-  // Reattach to the run this page was opened for (a reload, a link from the history).
+  // Reattach to the run this page was opened for (a reload, a link from the history), unless the
+  // server already rendered all of it.
   const initialRunId = options.initialRunId;
+  const renderedWhole = options.initialMessage !== undefined && !isLive(options.initialMessage);
   useEffect(() => {
-    if (initialRunId) attach(initialRunId);
-  }, [initialRunId, attach]);
+    if (initialRunId && !renderedWhole) attach(initialRunId);
+  }, [initialRunId, renderedWhole, attach]);
 
   // A stream that dropped while the run was still going: pick it up again, with growing pauses.
   const resumeAttempts = useRef(0);
@@ -95,6 +112,7 @@ export function useRun(
   const lostWhileRunning =
     (view.run?.runId ?? runIdRef.current) !== undefined &&
     view.run?.status === "running" &&
+    !awaitingAttach &&
     (status === "error" || status === "ready");
   useEffect(() => {
     if (!lostWhileRunning) {
@@ -113,6 +131,7 @@ export function useRun(
       inputRef.current = input;
       runIdRef.current = undefined;
       resumeAttempts.current = 0;
+      setSeed(undefined);
       setMessages([]);
       void sendMessage({ text: input });
     },
@@ -161,4 +180,10 @@ export function useRun(
     attach,
     answer,
   };
+}
+
+/** A stored run still going (or paused for a person): the page attaches to its stream. */
+function isLive(message: RunUIMessage): boolean {
+  const run = message.parts.findLast((part) => part.type === "data-run");
+  return run?.type === "data-run" && (run.data.status === "running" || run.data.status === "waiting");
 }

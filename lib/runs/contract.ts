@@ -96,8 +96,15 @@ export const stepPartSchema = z.object({
   durationMs: z.number().nonnegative().optional(),
   summary: z.string().optional(),
   usage: tokenUsageSchema.optional(),
+  /**
+   * The output tokens are an estimate (about 4 characters a token of its streamed text): the step
+   * was stopped, or failed, before its model reported what it used.
+   */
+  usageEstimated: z.boolean().optional(),
   costUsd: z.number().nonnegative().optional(),
   error: z.string().optional(),
+  /** What the task was given (its input state), rendered readable and cut to a bounded size. */
+  input: z.string().optional(),
   /** Set once a model call is being retried: which attempt this is, of how many. */
   attempt: z.number().int().positive().optional(),
   maxAttempts: z.number().int().positive().optional(),

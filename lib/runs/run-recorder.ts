@@ -72,6 +72,7 @@ export class RunRecorder {
         startedAt: part.startedAt,
         endedAt: part.endedAt,
         usage: part.usage,
+        usageEstimated: part.usageEstimated,
         costUsd: part.costUsd,
         error: part.error,
         attempt: part.attempt,

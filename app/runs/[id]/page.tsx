@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { DeleteRunButton } from "@/components/history/delete-run-button";
 import { ShareRunButton } from "@/components/history/share-run-button";
-import { RunView } from "@/components/run/run-view";
+import { RunViewSkeleton, StoredRunView } from "@/components/run/stored-run-view";
 import { pageVisitor } from "@/lib/auth/visitor";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -19,8 +20,9 @@ import { toRunViewWorkflow } from "@/lib/workflows/description";
 export const metadata: Metadata = { title: "Run" };
 
 /**
- * One of the visitor's runs: replayed from the store when it has ended, followed live when it has
- * not. Someone else's run is not found, exactly as an unknown one.
+ * One of the visitor's runs, rendered by the server from the store (streamed in under Suspense
+ * after the header), then followed live in the browser if it is still going. Someone else's run
+ * is not found, exactly as an unknown one.
  */
 export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
   await connection();
@@ -77,13 +79,15 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
           <DeleteRunButton runId={run.id} />
         </div>
       </div>
-      <RunView
-        workflow={toRunViewWorkflow(workflow)}
-        model={run.model ?? describeModel(serverEnv())}
-        initialRunId={run.id}
-        initialInput={run.input}
-        newRunsOnOwnPage
-      />
+      <Suspense fallback={<RunViewSkeleton />}>
+        <StoredRunView
+          runId={run.id}
+          workflow={toRunViewWorkflow(workflow)}
+          model={run.model ?? describeModel(serverEnv())}
+          initialInput={run.input}
+          newRunsOnOwnPage
+        />
+      </Suspense>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { RunView } from "@/components/run/run-view";
+import { Suspense } from "react";
+import { RunViewSkeleton, StoredRunView } from "@/components/run/stored-run-view";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { requireSharedRun } from "@/lib/runs/owned-run";
@@ -11,7 +12,10 @@ import { toRunViewWorkflow } from "@/lib/workflows/description";
 
 export const metadata: Metadata = { title: "Shared run", robots: { index: false } };
 
-/** A run someone shared: anyone with the link can replay it, or follow it live, and change nothing. */
+/**
+ * A run someone shared: anyone with the link sees it as stored (rendered by the server), follows
+ * it live if it is still going, and changes nothing.
+ */
 export default async function SharedRunPage({ params }: PageProps<"/shared/[token]">) {
   await connection();
   const { token } = await params;
@@ -29,13 +33,15 @@ export default async function SharedRunPage({ params }: PageProps<"/shared/[toke
         </p>
         <h1 className="line-clamp-2 text-2xl font-semibold tracking-tight">{run.input}</h1>
       </div>
-      <RunView
-        workflow={toRunViewWorkflow(workflow)}
-        model={run.model}
-        initialRunId={run.id}
-        initialInput={run.input}
-        sharedStreamPath={`/api/shared/${encodeURIComponent(token)}/stream`}
-      />
+      <Suspense fallback={<RunViewSkeleton />}>
+        <StoredRunView
+          runId={run.id}
+          workflow={toRunViewWorkflow(workflow)}
+          model={run.model}
+          initialInput={run.input}
+          sharedStreamPath={`/api/shared/${encodeURIComponent(token)}/stream`}
+        />
+      </Suspense>
     </div>
   );
 }

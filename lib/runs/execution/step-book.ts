@@ -2,6 +2,7 @@ import "server-only";
 import { costOf, type ModelPrice } from "@/lib/models/pricing";
 import type { WorkflowSpec } from "@/lib/workflows/types";
 import { type RunChunk, runParts, type StepPart, type StepStatus, type TokenUsage } from "../contract";
+import { renderStepInput } from "./step-input";
 
 interface StepState {
   part: StepPart;
@@ -9,6 +10,8 @@ interface StepState {
   textId: string;
   textStarted: boolean;
   usage: TokenUsage;
+  /** Characters streamed since the model last reported its usage: estimated if it never does. */
+  unreportedChars: number;
 }
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
@@ -49,10 +52,12 @@ export class StepBook {
         label: this.options.workflow.stepLabel?.(task.name, (task.input ?? {}) as Record<string, unknown>),
         status: "running",
         startedAt: this.options.now(),
+        input: renderStepInput(task.input),
       },
       textId: `${task.id}${resumed}`,
       textStarted: false,
       usage: NO_USAGE,
+      unreportedChars: 0,
     };
     this.#steps.set(task.id, step);
     this.#writeStep(step);
@@ -87,6 +92,7 @@ export class StepBook {
         }
         this.write(runParts.textStart(step.textId, step.part.taskId));
       }
+      step.unreportedChars += text.length;
       this.write(runParts.textDelta(step.textId, text));
     });
   }
@@ -98,6 +104,7 @@ export class StepBook {
         inputTokens: step.usage.inputTokens + inputTokens,
         outputTokens: step.usage.outputTokens + outputTokens,
       };
+      step.unreportedChars = 0;
       counted();
     });
   }
@@ -125,6 +132,14 @@ export class StepBook {
     const step = this.#steps.get(taskId);
     if (step?.part.status !== "running") return;
     this.#endText(step);
+    const estimated = (status === "stopped" || status === "failed") && step.unreportedChars > 0;
+    if (estimated) {
+      step.usage = {
+        ...step.usage,
+        outputTokens: step.usage.outputTokens + estimateTokens(step.unreportedChars),
+      };
+      step.unreportedChars = 0;
+    }
     const endedAt = this.options.now();
     step.part = {
       ...step.part,
@@ -132,6 +147,7 @@ export class StepBook {
       endedAt,
       durationMs: endedAt - step.part.startedAt,
       usage: step.usage,
+      ...(estimated ? { usageEstimated: true } : {}),
       costUsd: costOf(step.usage, this.options.price),
       summary: status === "done" ? summarize(this.options.workflow, step.part.node, update) : undefined,
       retryNote: undefined,
@@ -165,6 +181,14 @@ export class StepBook {
   #writeStep(step: StepState): void {
     this.write(runParts.step(step.part));
   }
+}
+
+/**
+ * Output tokens of text a model streamed but never accounted for (it was cut off): about four
+ * characters a token, the usual rule of thumb for English with BPE tokenizers.
+ */
+export function estimateTokens(chars: number): number {
+  return Math.ceil(chars / 4);
 }
 
 /** A one-line account of what a finished task decided: the workflow's own, or its longest text. */

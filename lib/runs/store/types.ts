@@ -77,6 +77,7 @@ export const storedStepSchema = stepPartSchema
     startedAt: true,
     endedAt: true,
     usage: true,
+    usageEstimated: true,
     costUsd: true,
     error: true,
     attempt: true,
