@@ -147,13 +147,43 @@ test("the timeline grows while a run streams, and a bar opens its step", async (
 test("cards of parallel steps read in the diagram's node order", async ({ page }) => {
   await startRun(page, "trip-planner");
   await expect(page.locator("[data-parallel='3']")).toBeVisible();
-  const graphOrder = await page
-    .locator("svg [data-node]")
-    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-node")));
+  // The diagram's reading order as drawn: top to bottom, then left to right (not markup order).
+  const graphOrder = await page.locator("svg [data-node]").evaluateAll((nodes) =>
+    nodes
+      .map((node) => ({ id: node.getAttribute("data-node"), box: node.getBoundingClientRect() }))
+      .sort((a, b) => Math.round(a.box.top - b.box.top) || a.box.left - b.box.left)
+      .map((node) => node.id),
+  );
   const cardOrder = await page
     .locator("[data-parallel='3'] [data-testid=step-card]")
     .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-node")));
   expect(cardOrder).toEqual(graphOrder.filter((node) => cardOrder.includes(node)));
+});
+
+test("a step clicked in the diagram, or chosen there by keyboard, opens and comes into view", async ({
+  page,
+}) => {
+  const { runId } = await finishedRun(page, "trip-planner", "A day in Lisbon");
+  await page.goto(`${server.url}/runs/${runId}`);
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done");
+  const diagram = page.getByTestId("graph-diagram");
+  const itinerary = page.locator('[data-testid=step-card][data-node="itinerary"]');
+  const food = page.locator('[data-testid=step-card][data-node="food"]');
+  // Finished steps are folded; the last one starts out of sight below the timeline and the others.
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(itinerary.getByTestId("step-details")).toHaveJSProperty("open", false);
+  await expect(itinerary.getByTestId("step-summary")).not.toBeInViewport();
+
+  await diagram.getByRole("button", { name: "Show the itinerary step" }).click();
+  await expect(itinerary.getByTestId("step-details")).toHaveJSProperty("open", true);
+  await expect(itinerary.getByTestId("step-summary")).toBeInViewport();
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await diagram.getByRole("button", { name: "Show the food step" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(food.getByTestId("step-details")).toHaveJSProperty("open", true);
+  await expect(food.getByTestId("step-summary")).toBeInViewport();
 });
 
 test("every step's start and end reaches the screen reader announcer", async ({ page }) => {
