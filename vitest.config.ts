@@ -19,6 +19,7 @@ export default defineConfig({
       "tests/**/*.test.ts",
       "scripts/**/*.test.ts",
       "infra/**/*.test.ts",
+      "components/**/*.test.ts",
       "components/**/*.test.tsx",
     ],
     testTimeout: 30_000,

@@ -28,7 +28,7 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
 async function HistoryPage({ cursor }: { cursor?: string }) {
   await connection();
   const visitor = await pageVisitor();
-  const page = await loadRunHistory(visitor?.id, cursor);
+  const page = await loadRunHistory(visitor?.id, { cursor });
   const titles = Object.fromEntries(
     page.entries.flatMap((entry) =>
       entry.kind === "found"
