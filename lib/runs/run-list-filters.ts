@@ -34,12 +34,14 @@ export const runListFiltersSchema = z.object({
  * shows the unfiltered history rather than an error page).
  */
 export function readRunListFilters(params: Record<string, string | string[] | undefined>): RunListFilters {
-  const field = (name: "workflow" | "status") => {
-    const value = params[name];
-    const parsed = runListFiltersSchema.shape[name].safeParse(typeof value === "string" ? value : undefined);
-    return parsed.success ? parsed.data : undefined;
+  const { shape } = runListFiltersSchema;
+  const text = (name: string) => (typeof params[name] === "string" ? params[name] : undefined);
+  const workflow = shape.workflow.safeParse(text("workflow"));
+  const status = shape.status.safeParse(text("status"));
+  return {
+    workflow: workflow.success ? workflow.data : undefined,
+    status: status.success ? status.data : undefined,
   };
-  return { workflow: field("workflow"), status: field("status") };
 }
 
 /** The query string for a history page with these filters (and cursor), `?` included when any. */
