@@ -152,3 +152,41 @@ test("on a phone the history is cards that fit the screen, with duration, tokens
   // The table's column header is for wide screens only.
   await expect(page.locator("[data-testid=history] thead")).toBeHidden();
 });
+
+test("the history asks the server again only while a listed run is live, and not while the tab is hidden", async ({
+  page,
+}) => {
+  // The report writer pauses for a person's approval: a run that stays live until answered.
+  const runId = await finishRun(page, "report-writer", "Should we move the team to four-day weeks?");
+  let refreshes = 0;
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/runs" && request.headers().rsc === "1") refreshes += 1;
+  });
+  await page.goto(`${server.url}/runs`);
+  const row = rowOf(page, runId);
+  await expect(row).toHaveAttribute("data-status", "waiting");
+  // Nothing runs it while it waits: it deletes as it is.
+  await expect(row.getByRole("button", { name: "Delete run" })).toBeVisible();
+  await expect.poll(() => refreshes, { timeout: 6_000 }).toBeGreaterThanOrEqual(2);
+
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((value) => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => value });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, hidden);
+  await setHidden(true);
+  refreshes = 0;
+  await page.waitForTimeout(4_500);
+  expect(refreshes).toBe(0);
+  await setHidden(false);
+  await expect.poll(() => refreshes, { timeout: 1_000 }).toBeGreaterThanOrEqual(1);
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await row.getByRole("button", { name: "Delete run" }).click();
+  await expect(row).toHaveCount(0);
+  // Nothing listed is live any more: the page stops asking.
+  await page.waitForTimeout(1_000);
+  refreshes = 0;
+  await page.waitForTimeout(4_500);
+  expect(refreshes).toBe(0);
+});
