@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { Suspense } from "react";
 import { HistoryFilters } from "@/components/history/history-filters";
 import { LiveHistoryRefresh } from "@/components/history/live-history-refresh";
 import { RunHistoryTable } from "@/components/history/run-history-table";
 import { pageVisitor } from "@/lib/auth/visitor";
-import { readRunListFilters, runListQuery } from "@/lib/runs/run-list-filters";
+import { readRunListFilters } from "@/lib/runs/run-list-filters";
 import { loadRunHistory } from "@/lib/runs/run-pages";
 import type { RunListFilters } from "@/lib/runs/store/types";
 import { findWorkflow, listWorkflows } from "@/lib/workflows/registry";
@@ -25,10 +24,10 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
           Your runs, newest first. Open one to replay it, or to watch it if it is still going.
         </p>
       </div>
-      <HistoryFilters key={runListQuery(filters)} filters={filters} workflows={workflows} />
-      <Suspense key={runListQuery(filters, cursor)} fallback={<HistorySkeleton />}>
-        <HistoryPage cursor={cursor} filters={filters} />
-      </Suspense>
+      <HistoryFilters filters={filters} workflows={workflows} />
+      {/* Not streamed behind a Suspense fallback: one quick store query, and the list is in the
+          first HTML, so the history and its GET form work without JavaScript. */}
+      <HistoryPage cursor={cursor} filters={filters} />
     </div>
   );
 }
@@ -58,16 +57,5 @@ async function HistoryPage({ cursor, filters }: { cursor?: string; filters: RunL
         filters={filters}
       />
     </>
-  );
-}
-
-function HistorySkeleton() {
-  return (
-    <div className="space-y-2" role="status" aria-busy="true" aria-label="Loading runs">
-      {Array.from({ length: 5 }, (_, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
-        <div key={index} className="h-12 animate-pulse rounded-md bg-muted" />
-      ))}
-    </div>
   );
 }

@@ -6,6 +6,8 @@ import type { RunStatus } from "@/lib/runs/contract";
 import { type RemovalPhase, removeRun } from "./run-removal";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The browser's fetch, called as a plain function (called as a method of another object, it throws). */
+const browserFetch = (url: string, init?: RequestInit) => fetch(url, init);
 
 /**
  * Deletes a run, offered only as it can succeed: a running run is "Stop and delete" (the server
@@ -31,7 +33,7 @@ export function DeleteRunButton({
       : "Delete this run and everything stored about it?";
     if (!window.confirm(question)) return;
     setProblem(undefined);
-    const outcome = await removeRun(runId, { stopFirst }, { fetch, sleep, onPhase: setPhase });
+    const outcome = await removeRun(runId, { stopFirst }, { fetch: browserFetch, sleep, onPhase: setPhase });
     setPhase(undefined);
     if (!outcome.ok) {
       setProblem(outcome.message);

@@ -8,6 +8,7 @@ const selectClass = "rounded-md border border-border bg-background px-2 py-1 tex
 /**
  * Narrows the history by workflow and status: a GET form, so the filters live in the URL
  * (`/runs?workflow=…&status=…`) and work without JavaScript; with it, next/form navigates in place.
+ * Each select is keyed by its filter, so following a link to other filters shows them.
  */
 export function HistoryFilters({
   filters,
@@ -25,7 +26,7 @@ export function HistoryFilters({
     >
       <label className="flex flex-col gap-1 max-sm:flex-1">
         <span className="text-xs text-muted-foreground">Workflow</span>
-        <select name="workflow" defaultValue={filters.workflow ?? ""} className={selectClass}>
+        <select key={filters.workflow ?? ""} name="workflow" defaultValue={filters.workflow ?? ""} className={selectClass}>
           <option value="">All workflows</option>
           {workflows.map((workflow) => (
             <option key={workflow.id} value={workflow.id}>
@@ -36,7 +37,7 @@ export function HistoryFilters({
       </label>
       <label className="flex flex-col gap-1 max-sm:flex-1">
         <span className="text-xs text-muted-foreground">Status</span>
-        <select name="status" defaultValue={filters.status ?? ""} className={selectClass}>
+        <select key={filters.status ?? ""} name="status" defaultValue={filters.status ?? ""} className={selectClass}>
           <option value="">Any status</option>
           {runStatusSchema.options.map((status) => (
             <option key={status} value={status}>
