@@ -111,6 +111,8 @@ describe("the history pages", () => {
       "",
     );
     expect(html).toContain("A filtered trip");
+    // Times come in UTC from the server (it knows no reader's zone); the browser makes them local.
+    expect(html).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
     expect(html).not.toContain("A filtered pitch");
     // The form shows what the list is narrowed to, and works as a plain GET form.
     expect(html).toMatch(/<form[^>]*action="\/runs"/);
