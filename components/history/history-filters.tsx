@@ -26,7 +26,12 @@ export function HistoryFilters({
     >
       <label className="flex flex-col gap-1 max-sm:flex-1">
         <span className="text-xs text-muted-foreground">Workflow</span>
-        <select key={filters.workflow ?? ""} name="workflow" defaultValue={filters.workflow ?? ""} className={selectClass}>
+        <select
+          key={filters.workflow ?? ""}
+          name="workflow"
+          defaultValue={filters.workflow ?? ""}
+          className={selectClass}
+        >
           <option value="">All workflows</option>
           {workflows.map((workflow) => (
             <option key={workflow.id} value={workflow.id}>
@@ -37,7 +42,12 @@ export function HistoryFilters({
       </label>
       <label className="flex flex-col gap-1 max-sm:flex-1">
         <span className="text-xs text-muted-foreground">Status</span>
-        <select key={filters.status ?? ""} name="status" defaultValue={filters.status ?? ""} className={selectClass}>
+        <select
+          key={filters.status ?? ""}
+          name="status"
+          defaultValue={filters.status ?? ""}
+          className={selectClass}
+        >
           <option value="">Any status</option>
           {runStatusSchema.options.map((status) => (
             <option key={status} value={status}>
