@@ -1,15 +1,21 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { Suspense } from "react";
+import { HistoryFilters } from "@/components/history/history-filters";
+import { LiveHistoryRefresh } from "@/components/history/live-history-refresh";
 import { RunHistoryTable } from "@/components/history/run-history-table";
 import { pageVisitor } from "@/lib/auth/visitor";
+import { readRunListFilters } from "@/lib/runs/run-list-filters";
 import { loadRunHistory } from "@/lib/runs/run-pages";
-import { findWorkflow } from "@/lib/workflows/registry";
+import type { RunListFilters } from "@/lib/runs/store/types";
+import { findWorkflow, listWorkflows } from "@/lib/workflows/registry";
 
 export const metadata: Metadata = { title: "Run history" };
 
 export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
-  const cursor = (await searchParams).cursor;
+  const params = await searchParams;
+  const cursor = typeof params.cursor === "string" ? params.cursor : undefined;
+  const filters = readRunListFilters(params);
+  const workflows = listWorkflows().map(({ id, title }) => ({ id, title }));
   return (
     <div className="space-y-6">
       <div>
@@ -18,17 +24,18 @@ export default async function RunsPage({ searchParams }: PageProps<"/runs">) {
           Your runs, newest first. Open one to replay it, or to watch it if it is still going.
         </p>
       </div>
-      <Suspense key={typeof cursor === "string" ? cursor : ""} fallback={<HistorySkeleton />}>
-        <HistoryPage cursor={typeof cursor === "string" ? cursor : undefined} />
-      </Suspense>
+      <HistoryFilters filters={filters} workflows={workflows} />
+      {/* Not streamed behind a Suspense fallback: one quick store query, and the list is in the
+          first HTML, so the history and its GET form work without JavaScript. */}
+      <HistoryPage cursor={cursor} filters={filters} />
     </div>
   );
 }
 
-async function HistoryPage({ cursor }: { cursor?: string }) {
+async function HistoryPage({ cursor, filters }: { cursor?: string; filters: RunListFilters }) {
   await connection();
   const visitor = await pageVisitor();
-  const page = await loadRunHistory(visitor?.id, cursor);
+  const page = await loadRunHistory(visitor?.id, { cursor, ...filters });
   const titles = Object.fromEntries(
     page.entries.flatMap((entry) =>
       entry.kind === "found"
@@ -36,23 +43,19 @@ async function HistoryPage({ cursor }: { cursor?: string }) {
         : [],
     ),
   );
-  return (
-    <RunHistoryTable
-      entries={page.entries}
-      titles={titles}
-      nextCursor={page.nextCursor}
-      firstPage={!cursor}
-    />
+  const live = page.entries.some(
+    (entry) => entry.kind === "found" && (entry.run.status === "running" || entry.run.status === "waiting"),
   );
-}
-
-function HistorySkeleton() {
   return (
-    <div className="space-y-2" role="status" aria-busy="true" aria-label="Loading runs">
-      {Array.from({ length: 5 }, (_, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
-        <div key={index} className="h-12 animate-pulse rounded-md bg-muted" />
-      ))}
-    </div>
+    <>
+      <LiveHistoryRefresh live={live} />
+      <RunHistoryTable
+        entries={page.entries}
+        titles={titles}
+        nextCursor={page.nextCursor}
+        firstPage={!cursor}
+        filters={filters}
+      />
+    </>
   );
 }

@@ -2,40 +2,59 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { RunStatus } from "@/lib/runs/contract";
+import { type RemovalPhase, removeRun } from "./run-removal";
 
-/** Deletes a run (the server refuses one still going) and goes back to the history. */
-export function DeleteRunButton({ runId }: { runId: string }) {
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The browser's fetch, called as a plain function (called as a method of another object, it throws). */
+const browserFetch = (url: string, init?: RequestInit) => fetch(url, init);
+
+/**
+ * Deletes a run, offered only as it can succeed: a running run is "Stop and delete" (the server
+ * deletes only a run that is not running), anything else a plain delete. On a run's own page it
+ * goes back to the history afterwards; in the history list (`inList`) the list refreshes.
+ */
+export function DeleteRunButton({
+  runId,
+  status,
+  inList = false,
+}: {
+  runId: string;
+  status?: RunStatus;
+  inList?: boolean;
+}) {
   const router = useRouter();
   const [problem, setProblem] = useState<string>();
-  const [deleting, setDeleting] = useState(false);
+  const [phase, setPhase] = useState<RemovalPhase>();
+  const stopFirst = status === "running";
   const remove = async () => {
-    if (!window.confirm("Delete this run and everything stored about it?")) return;
-    setDeleting(true);
+    const question = stopFirst
+      ? "Stop this run and delete it with everything stored about it?"
+      : "Delete this run and everything stored about it?";
+    if (!window.confirm(question)) return;
     setProblem(undefined);
-    const response = await fetch(`/api/runs/${encodeURIComponent(runId)}`, { method: "DELETE" });
-    if (response.ok) {
-      router.push("/runs");
-      router.refresh();
+    const outcome = await removeRun(runId, { stopFirst }, { fetch: browserFetch, sleep, onPhase: setPhase });
+    setPhase(undefined);
+    if (!outcome.ok) {
+      setProblem(outcome.message);
       return;
     }
-    const body = (await response.json().catch(() => undefined)) as
-      | { error?: { message?: string } }
-      | undefined;
-    setProblem(body?.error?.message ?? "The run could not be deleted.");
-    setDeleting(false);
+    if (!inList) router.push("/runs");
+    router.refresh();
   };
+  const label = phase === "stopping" ? "Stopping…" : phase === "deleting" ? "Deleting…" : undefined;
   return (
-    <span className="inline-flex items-center gap-2">
+    <span className="inline-flex flex-wrap items-center gap-2">
       <button
         type="button"
         onClick={remove}
-        disabled={deleting}
-        className="rounded-md border border-border px-2 py-0.5 text-xs hover:bg-muted disabled:opacity-50"
+        disabled={phase !== undefined}
+        className="rounded-md border border-border px-2 py-0.5 text-xs whitespace-nowrap hover:bg-muted disabled:opacity-50"
       >
-        {deleting ? "Deleting…" : "Delete run"}
+        {label ?? (stopFirst ? "Stop and delete" : "Delete run")}
       </button>
       {problem && (
-        <span role="alert" className="text-xs text-red-700">
+        <span role="alert" className="text-xs text-red-700" data-testid="delete-problem">
           {problem}
         </span>
       )}

@@ -10,7 +10,8 @@ const styles: Record<RunStatus, string> = {
   interrupted: "bg-orange-100 text-orange-800",
 };
 
-const words: Record<RunStatus, string> = {
+/** A run status as a person reads it. */
+export const runStatusWords: Record<RunStatus, string> = {
   running: "Running",
   waiting: "Waiting for you",
   expired: "Expired",
@@ -28,7 +29,7 @@ export function StatusBadge({ status }: { status: RunStatus }) {
       {status === "running" && (
         <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden />
       )}
-      {words[status]}
+      {runStatusWords[status]}
     </span>
   );
 }

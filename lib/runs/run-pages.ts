@@ -2,7 +2,7 @@ import "server-only";
 import { serverEnv } from "@/lib/env";
 import { isStale } from "./run-liveness";
 import { getRunStore } from "./store";
-import type { RunListEntry, StoredRun } from "./store/types";
+import type { RunListEntry, RunListFilters, StoredRun } from "./store/types";
 
 /**
  * The stored run a page was asked to show, if it exists, is readable, belongs to the visitor, and
@@ -27,18 +27,18 @@ export interface RunHistoryPage {
 }
 
 /**
- * A page of one visitor's run history, newest first. A running run whose process has gone quiet
- * reads as interrupted here (the store is updated when someone opens or stops it).
+ * A page of one visitor's run history, newest first, narrowed by the filters. A running run whose
+ * process has gone quiet reads as interrupted here (the store is updated when someone opens or
+ * stops it), even in a list narrowed to running runs.
  */
 export async function loadRunHistory(
   owner: string | undefined,
-  cursor: string | undefined,
-  limit = 20,
+  { cursor, limit = 20, ...filters }: { cursor?: string; limit?: number } & RunListFilters,
 ): Promise<RunHistoryPage> {
   if (!owner) return { entries: [] };
   const env = serverEnv();
   const store = await getRunStore(env);
-  const page = await store.listRuns({ owner, limit, cursor });
+  const page = await store.listRuns({ owner, limit, cursor, ...filters });
   return {
     nextCursor: page.nextCursor,
     entries: page.entries.map((entry) =>

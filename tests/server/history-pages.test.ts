@@ -11,11 +11,11 @@ let server: AppServer;
 let you: TestVisitor;
 const dbPath = join(mkdtempSync(join(tmpdir(), "history-pages-")), "runs.db");
 
-async function run(input: string): Promise<string> {
+async function run(input: string, workflow = "pitch-refiner"): Promise<string> {
   const response = await you.fetch(`${server.url}/api/runs`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ workflow: "pitch-refiner", input }),
+    body: JSON.stringify({ workflow, input }),
   });
   await response.text();
   return response.headers.get("x-run-id") ?? "";
@@ -71,5 +71,56 @@ describe("the history pages", () => {
     expect(unknown.status).toBe(404);
     expect((await unknown.text()).replaceAll("<!-- -->", "")).toContain("There is no such workflow or page.");
     expect((await you.fetch(`${server.url}/api/runs/no-such-run`)).status).toBe(404);
+  });
+
+  it("narrow by workflow and status, in the API and on the page, and refuse a filter that is not one", async () => {
+    const trip = await run("A filtered trip", "trip-planner");
+    const pitch = await run("A filtered pitch");
+    const ids = async (query: string) => {
+      const response = await you.fetch(`${server.url}/api/runs${query}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { entries: { kind: string; run?: { id: string } }[] };
+      return page.entries.map((entry) => entry.run?.id);
+    };
+    const trips = await ids("?workflow=trip-planner&limit=50");
+    expect(trips).toContain(trip);
+    expect(trips).not.toContain(pitch);
+    const done = await ids("?status=done&workflow=pitch-refiner&limit=50");
+    expect(done).toContain(pitch);
+    expect(done).not.toContain(trip);
+    expect(await ids("?status=failed")).toEqual([]);
+    // Another visitor's filtered list holds none of these.
+    const stranger = await TestVisitor.arrive(server.url);
+    const theirs = await stranger.fetch(`${server.url}/api/runs?workflow=trip-planner`);
+    expect(((await theirs.json()) as { entries: unknown[] }).entries).toEqual([]);
+
+    for (const [query, field] of [
+      ["?status=finished", "status"],
+      ["?workflow=Trip%20Planner", "workflow"],
+      ["?workflow=%3Cscript%3E", "workflow"],
+    ] as const) {
+      const refused = await you.fetch(`${server.url}/api/runs${query}`);
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("bad_request");
+      expect(body.error.message).toContain(`"${field}"`);
+    }
+
+    const html = (await (await you.fetch(`${server.url}/runs?workflow=trip-planner`)).text()).replaceAll(
+      "<!-- -->",
+      "",
+    );
+    expect(html).toContain("A filtered trip");
+    // Times come in UTC from the server (it knows no reader's zone); the browser makes them local.
+    expect(html).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
+    expect(html).not.toContain("A filtered pitch");
+    // The form shows what the list is narrowed to, and works as a plain GET form.
+    expect(html).toMatch(/<form[^>]*action="\/runs"/);
+    expect(html).toMatch(/<option value="trip-planner" selected="">/);
+    const none = (await (await you.fetch(`${server.url}/runs?status=expired`)).text()).replaceAll(
+      "<!-- -->",
+      "",
+    );
+    expect(none).toContain("No runs match these filters");
   });
 });

@@ -49,11 +49,17 @@ export const POST = handleErrors(async (request: Request) => {
   });
 });
 
-/** The visitor's own runs, newest first: `?cursor=` for the next page, `?limit=` up to 50. */
+/**
+ * The visitor's own runs, newest first: `?cursor=` for the next page, `?limit=` up to 50,
+ * `?workflow=` and `?status=` to narrow them (a narrowed page may be short; follow `nextCursor`).
+ */
 export const GET = handleErrors(async (request: Request) => {
   const visitor = await requireVisitor(request);
-  const query = parseRequest(listRunsQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const page = await loadRunHistory(visitor.id, query.cursor, query.limit);
+  const { cursor, limit, ...filters } = parseRequest(
+    listRunsQuerySchema,
+    Object.fromEntries(new URL(request.url).searchParams),
+  );
+  const page = await loadRunHistory(visitor.id, { cursor, limit, ...filters });
   return Response.json(page, { headers: { "Cache-Control": "no-store" } });
 });
 

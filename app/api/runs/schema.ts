@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
+import { runListFiltersSchema } from "@/lib/runs/run-list-filters";
 
 /** The body of `POST /api/runs`. */
 export const startRunRequestSchema = z.strictObject({
@@ -13,8 +14,9 @@ export const startRunRequestSchema = z.strictObject({
 
 export type StartRunRequest = z.infer<typeof startRunRequestSchema>;
 
-/** The query of `GET /api/runs`. */
+/** The query of `GET /api/runs`: a page of the visitor's runs, narrowed as the history page is. */
 export const listRunsQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+  ...runListFiltersSchema.shape,
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   LISTED_INPUT_CHARS,
   ProgressConflictError,
+  type RunListFilters,
   type RunStore,
   type StoredEvent,
   type StoredRun,
@@ -231,6 +232,61 @@ export function runStoreContract(name: string, setup: () => Promise<StoreUnderTe
       const newest = created.map((run) => run.id).reverse();
       expect(seen).toEqual(newest);
       expect((await store.listRuns({ owner: "nobody-at-all", limit: 5 })).entries).toEqual([]);
+    });
+
+    it("narrows one owner's list by workflow and by status, page by page, every match exactly once", async () => {
+      const base = Date.now() + 40_000_000;
+      const owner = `filterer-${Math.random().toString(36).slice(2, 8)}`;
+      const workflows = ["trip-planner", "pitch-refiner", "article-writer"];
+      const statuses = ["done", "running", "failed", "waiting", "resumed"] as const;
+      const created = Array.from({ length: 10 }, (_, index) => ({
+        run: newRun({ owner, workflow: workflows[index % 3], createdAt: base + index * 1000 }),
+        status: statuses[index % 5] as (typeof statuses)[number],
+      }));
+      for (const { run, status } of created) {
+        await store.createRun(run);
+        if (status === "running") continue;
+        const paused = status === "waiting" || status === "resumed";
+        await store.saveProgress(run.id, {
+          events: events(1, 1),
+          steps: [],
+          run: paused ? { status: "waiting", waitingSince: Date.now() } : { status, endedAt: Date.now() },
+        });
+        if (status === "resumed") await store.resumeRun(run.id, { heartbeatAt: Date.now() });
+      }
+      const damaged = created[9]?.run as StoredRun;
+      await subject.corrupt(damaged.id, owner);
+      const listAll = async (filters: RunListFilters) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 50; pages++) {
+          const page = await store.listRuns({ owner, limit: 2, cursor, ...filters });
+          expect(page.entries.length).toBeLessThanOrEqual(2);
+          seen.push(...page.entries.map((entry) => (entry.kind === "found" ? entry.run.id : entry.id)));
+          cursor = page.nextCursor;
+          if (!cursor) return seen;
+        }
+        throw new Error("the pages never ended");
+      };
+      const expected = (keep: (workflow: string, status: string) => boolean) =>
+        created
+          .filter(
+            ({ run, status }) =>
+              run !== damaged && keep(run.workflow, status === "resumed" ? "running" : status),
+          )
+          .map(({ run }) => run.id)
+          .reverse();
+      expect(await listAll({ workflow: "trip-planner" })).toEqual(
+        expected((workflow) => workflow === "trip-planner"),
+      );
+      expect(await listAll({ status: "running" })).toEqual(expected((_, status) => status === "running"));
+      expect(await listAll({ status: "waiting" })).toEqual(expected((_, status) => status === "waiting"));
+      expect(await listAll({ workflow: "pitch-refiner", status: "done" })).toEqual(
+        expected((workflow, status) => workflow === "pitch-refiner" && status === "done"),
+      );
+      expect(await listAll({ workflow: "no-such-workflow" })).toEqual([]);
+      // Unfiltered, the damaged record is still listed (where depends on what the damage left).
+      expect((await listAll({})).sort()).toEqual([damaged.id, ...expected(() => true)].sort());
     });
 
     it("lists a finished run with its end, and a long task cut to the list's length", async () => {

@@ -14,7 +14,7 @@ export const RUNS_TABLE_SCHEMA = {
   /**
    * A visitor's runs, newest first: each run item has ownerPk = "OWNER#<owner>" and ownerSk =
    * zero-padded createdAt#id, so every visitor's history is a partition of its own. Only the list's
-   * own fields are projected (`listing`, written when a run starts and when it ends): a live run
+   * own fields are projected (`listing`, written when a run starts, pauses, resumes and ends): a live run
    * rewrites its item about once a second, and none of those writes touch the index.
    */
   ownerIndex: {

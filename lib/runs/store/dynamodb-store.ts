@@ -17,8 +17,12 @@ import {
   type CloseWaitingOptions,
   type DeleteOutcome,
   type InterruptOptions,
+  isFiltered,
+  type ListRunsOptions,
+  matchesFilters,
   ProgressConflictError,
   parseStoredRun,
+  type RunListFilters,
   type RunLookup,
   type RunPage,
   type RunProgress,
@@ -40,7 +44,8 @@ import {
  *               (status, lastSeq, heartbeatAt) and those others change while the run writes
  *               `data` (owner, stopRequest, shareToken: attributes of their own, so a live run's
  *               save never overwrites them); ownerPk/ownerSk key it in the `byOwner` index, whose
- *               only projected field, `listing`, is written when the run starts and ends;
+ *               only projected field, `listing`, is written when the run starts, pauses, resumes and ends
+ *               (it holds the workflow and status a filtered list reads);
  * - its steps:  pk = RUN#<id>, sk = STEP#<task id>, data = JSON;
  * - its events: see dynamodb-events.ts;
  * - a share:    pk = SHARE#<token>, sk = SHARE, runId;
@@ -50,6 +55,10 @@ import {
  */
 const RUN_SK = "RUN";
 const SHARE_SK = "SHARE";
+/** How many index entries one query of a filtered list reads. */
+const FILTERED_QUERY_LIMIT = 100;
+/** A filtered page answers, short if need be, once it has read this many index entries. */
+const MAX_LISTING_READS = 1000;
 /** A step's output kept in its item (its whole text is in the events). */
 const MAX_STEP_OUTPUT_BYTES = 200_000;
 
@@ -73,6 +82,14 @@ function stepForItem(step: StoredStep): StoredStep {
   const last = output.charCodeAt(output.length - 1);
   if (last >= 0xd800 && last <= 0xdbff) output = output.slice(0, -1);
   return { ...step, output, outputTruncated: true };
+}
+
+const listedFieldsSchema = runSummarySchema.pick({ workflow: true, status: true });
+
+/** Whether an index entry's `listing` passes the filters; an unreadable one never does. */
+function listingMatches(item: Item, filters: RunListFilters): boolean {
+  const listed = listedFieldsSchema.safeParse(parseJson(item.listing?.S));
+  return listed.success && matchesFilters(listed.data, filters);
 }
 
 /** The run as `data` holds it: without the fields that live in attributes of their own. */
@@ -222,41 +239,51 @@ export class DynamoRunStore implements RunStore {
     return this.#events.read(runId, afterSeq, limit);
   }
 
-  async listRuns({
-    owner,
-    limit,
-    cursor,
-  }: {
-    owner: string;
-    limit: number;
-    cursor?: string;
-  }): Promise<RunPage> {
+  async listRuns({ owner, limit, cursor, ...filters }: ListRunsOptions): Promise<RunPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
-    const { ownerIndex } = RUNS_TABLE_SCHEMA;
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: ownerIndex.name,
-        KeyConditionExpression: "ownerPk = :owner",
-        ExpressionAttributeValues: { ":owner": ownerPk(owner) },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: after
-          ? {
-              ownerPk: ownerPk(owner),
-              ownerSk: ownerSk(after[0], after[1]),
-              ...runItemKey(after[1]),
-            }
-          : undefined,
-      }),
-    );
-    const items = page.Items ?? [];
-    const entries = await Promise.all(items.map((item) => this.#listEntry(item)));
-    const last = items.at(-1)?.ownerSk?.S;
+    const filtered = isFiltered(filters);
+    let startKey: Item | undefined = after
+      ? { ownerPk: ownerPk(owner), ownerSk: ownerSk(after[0], after[1]), ...runItemKey(after[1]) }
+      : undefined;
+    const kept: Item[] = [];
+    let read = 0;
+    let lastRead: string | undefined;
+    let more: boolean;
+    // The index projects only `listing`, which holds the workflow and the status: a filter is
+    // applied here to what each query returns (what a FilterExpression would cost: DynamoDB reads
+    // the same items either way), reading on until the page is full or MAX_LISTING_READS is spent.
+    for (;;) {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: RUNS_TABLE_SCHEMA.ownerIndex.name,
+          KeyConditionExpression: "ownerPk = :owner",
+          ExpressionAttributeValues: { ":owner": ownerPk(owner) },
+          ScanIndexForward: false,
+          Limit: filtered ? FILTERED_QUERY_LIMIT : limit - kept.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      let index = 0;
+      for (; index < items.length && kept.length < limit; index++) {
+        const item = items[index] as Item;
+        read += 1;
+        lastRead = item.ownerSk?.S;
+        if (!filtered || listingMatches(item, filters)) kept.push(item);
+      }
+      startKey = page.LastEvaluatedKey;
+      more = index < items.length || startKey !== undefined;
+      if (!more || kept.length >= limit || read >= MAX_LISTING_READS) break;
+    }
+    const entries = await Promise.all(kept.map((item) => this.#listEntry(item)));
     return {
-      entries,
+      // A run listed as running is read live, and may have ended since.
+      entries: filtered
+        ? entries.filter((entry) => entry.kind === "found" && matchesFilters(entry.run, filters))
+        : entries,
       nextCursor:
-        page.LastEvaluatedKey && last ? encodeCursor(Number(last.slice(0, 15)), last.slice(16)) : undefined,
+        more && lastRead ? encodeCursor(Number(lastRead.slice(0, 15)), lastRead.slice(16)) : undefined,
     };
   }
 
@@ -439,7 +466,9 @@ export class DynamoRunStore implements RunStore {
         new UpdateItemCommand({
           TableName: this.table,
           Key: runItemKey(runId),
-          UpdateExpression: "SET #status = :running, heartbeatAt = :hb, #data = :data REMOVE stopRequest",
+          // The listing says running again, so the history (and its status filter) sees it resumed.
+          UpdateExpression:
+            "SET #status = :running, heartbeatAt = :hb, #data = :data, listing = :listing REMOVE stopRequest",
           ConditionExpression: "#status = :waiting AND lastSeq = :seq",
           ExpressionAttributeNames: { "#status": "status", "#data": "data" },
           ExpressionAttributeValues: {
@@ -447,6 +476,7 @@ export class DynamoRunStore implements RunStore {
             ":waiting": str("waiting"),
             ":hb": num(options.heartbeatAt),
             ":data": dataOf(next),
+            ":listing": str(JSON.stringify(summarizeRun(next))),
             ":seq": num(lookup.run.lastSeq),
           },
         }),

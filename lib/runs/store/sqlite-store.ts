@@ -1,15 +1,19 @@
 import "server-only";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type { AdmissionOutcome, AdmissionRequest, VisitorUsage } from "./quota-types";
 import { SqliteQuotas } from "./sqlite-quotas";
 import {
   type CloseWaitingOptions,
   type DeleteOutcome,
   type InterruptOptions,
+  isFiltered,
+  type ListRunsOptions,
+  matchesFilters,
   ProgressConflictError,
   parseStoredRun,
+  type RunListEntry,
   type RunLookup,
   type RunPage,
   type RunProgress,
@@ -215,31 +219,37 @@ export class SqliteRunStore implements RunStore {
     ).all(runId, afterSeq, limit) as unknown as StoredEvent[];
   }
 
-  async listRuns({
-    owner,
-    limit,
-    cursor,
-  }: {
-    owner: string;
-    limit: number;
-    cursor?: string;
-  }): Promise<RunPage> {
+  async listRuns({ owner, limit, cursor, ...filters }: ListRunsOptions): Promise<RunPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
-    const rows = (after
-      ? this.#sql(
-          "SELECT * FROM runs WHERE owner = ? AND ((created_at < ?) OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?",
-        ).all(owner, after[0], after[0], after[1], limit + 1)
-      : this.#sql("SELECT * FROM runs WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?").all(
-          owner,
-          limit + 1,
-        )) as unknown as RunRow[];
+    const where = ["owner = ?"];
+    const params: SQLInputValue[] = [owner];
+    if (after) {
+      where.push("((created_at < ?) OR (created_at = ? AND id < ?))");
+      params.push(after[0], after[0], after[1]);
+    }
+    if (filters.status !== undefined) {
+      where.push("status = ?");
+      params.push(filters.status);
+    }
+    if (filters.workflow !== undefined) {
+      // CASE, not AND: SQLite may evaluate either side of an AND first, and json_extract throws on
+      // a damaged record.
+      where.push("(CASE WHEN json_valid(data) THEN json_extract(data, '$.workflow') END) = ?");
+      params.push(filters.workflow);
+    }
+    const rows = this.#sql(
+      `SELECT * FROM runs WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    ).all(...params, limit + 1) as unknown as RunRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const entries = page.map((row): RunListEntry => {
+      const entry = parseStoredRun(row.id, parseJson(row.data));
+      return entry.kind === "found" ? { kind: "found", run: summarizeRun(entry.run) } : entry;
+    });
     return {
-      entries: page.map((row) => {
-        const entry = parseStoredRun(row.id, parseJson(row.data));
-        return entry.kind === "found" ? { kind: "found", run: summarizeRun(entry.run) } : entry;
-      }),
+      entries: isFiltered(filters)
+        ? entries.filter((entry) => entry.kind === "found" && matchesFilters(entry.run, filters))
+        : entries,
       nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : undefined,
     };
   }

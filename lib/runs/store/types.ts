@@ -129,6 +129,35 @@ export type RunListEntry =
   | { kind: "found"; run: RunSummary }
   | { kind: "corrupt"; id: string; reason: string };
 
+/** What a history list may be narrowed to; a field left out does not narrow it. */
+export interface RunListFilters {
+  workflow?: string;
+  status?: StoredRunStatus;
+}
+
+export interface ListRunsOptions extends RunListFilters {
+  owner: string;
+  limit: number;
+  /** A page's `nextCursor`, valid only with the filters that page was listed with. */
+  cursor?: string;
+}
+
+/** Whether any filter is set: a filtered list leaves out the records it cannot read. */
+export function isFiltered(filters: RunListFilters): boolean {
+  return filters.workflow !== undefined || filters.status !== undefined;
+}
+
+/** Whether a run belongs in a list narrowed by these filters. */
+export function matchesFilters(
+  run: Pick<RunSummary, "workflow" | "status">,
+  filters: RunListFilters,
+): boolean {
+  return (
+    (filters.workflow === undefined || run.workflow === filters.workflow) &&
+    (filters.status === undefined || run.status === filters.status)
+  );
+}
+
 export interface RunPage {
   entries: RunListEntry[];
   /** Pass back as `cursor` for the next (older) page; absent on the last page. */
@@ -151,8 +180,11 @@ export interface RunStore extends QuotaStore {
   getSteps(runId: string): Promise<StoredStep[]>;
   /** Events with seq > afterSeq, in order, at most `limit`. */
   readEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredEvent[]>;
-  /** One owner's runs, newest first. */
-  listRuns(options: { owner: string; limit: number; cursor?: string }): Promise<RunPage>;
+  /**
+   * One owner's runs, newest first, narrowed by the filters when given. A filtered page may hold
+   * fewer than `limit` runs (or none) and still have a `nextCursor`: follow it to the end.
+   */
+  listRuns(options: ListRunsOptions): Promise<RunPage>;
   /**
    * Gives a run a share token (kept if it has one), only if `owner` owns it. Returns the token, or
    * undefined for a run that does not exist or is someone else's.
