@@ -6,6 +6,7 @@ import { Suspense } from "react";
 import { DeleteRunButton } from "@/components/history/delete-run-button";
 import { ShareRunButton } from "@/components/history/share-run-button";
 import { RunViewSkeleton, StoredRunView } from "@/components/run/stored-run-view";
+import { LocalTime } from "@/components/ui/local-time";
 import { pageVisitor } from "@/lib/auth/visitor";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -66,17 +67,14 @@ export default async function RunPage({ params }: PageProps<"/runs/[id]">) {
         <h1 className="line-clamp-2 text-2xl font-semibold tracking-tight">{run.input}</h1>
         <div className="mt-2 flex flex-wrap items-center gap-4 text-sm text-muted-foreground">
           <span>
-            Started{" "}
-            <time dateTime={new Date(run.createdAt).toISOString()}>
-              {new Date(run.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
-            </time>
+            Started <LocalTime at={run.createdAt} relative={false} />
           </span>
           {run.stoppedBy && <span>Stopped by {run.stoppedBy.by === "user" ? "you" : run.stoppedBy.by}</span>}
           <ShareRunButton
             runId={run.id}
             initialUrl={run.shareToken ? shareUrl(origin, run.shareToken) : undefined}
           />
-          <DeleteRunButton runId={run.id} />
+          <DeleteRunButton runId={run.id} status={run.status} />
         </div>
       </div>
       <Suspense fallback={<RunViewSkeleton />}>
