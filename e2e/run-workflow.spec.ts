@@ -63,16 +63,22 @@ test("parallel branches run side by side", async ({ page }, testInfo) => {
   for (const node of ["lodging", "activities", "food"]) {
     await expect(page.locator(`svg [data-node="${node}"]`)).toHaveAttribute("data-status", "running");
   }
-  // The README's screenshot, three branches streaming at once: to the test's output, or to
-  // docs/screenshot.png when `npm run screenshot` asks for it on purpose.
+  // The README's screenshots, three branches streaming at once on a desktop and on a phone: to
+  // the test's output, or to docs/ when `npm run screenshot` asks for them on purpose.
   await expect
     .poll(
       async () =>
         ((await page.locator('[data-node="food"] [data-testid=step-text]').textContent()) ?? "").length,
     )
     .toBeGreaterThan(90);
-  const path = process.env.STEPSTREAM_SCREENSHOT_PATH || testInfo.outputPath("screenshot.png");
-  await page.screenshot({ path, fullPage: false });
+  const shotDir = process.env.STEPSTREAM_SCREENSHOT_DIR;
+  const shot = (name: string) => (shotDir ? `${shotDir}/${name}` : testInfo.outputPath(name));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: shot("screenshot.png"), fullPage: false });
+  // The same run on a phone: one column, and nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: shot("screenshot-phone.png"), fullPage: false });
   await expect(page.getByTestId("run-result")).toBeVisible({ timeout: 30_000 });
 });
 

@@ -1,3 +1,7 @@
+import {
+  AppRouterContext,
+  type AppRouterInstance,
+} from "next/dist/shared/lib/app-router-context.shared-runtime";
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { readRunSnapshot } from "@/lib/runs/run-snapshot";
@@ -7,6 +11,13 @@ import { toRunViewWorkflow } from "@/lib/workflows/description";
 import { RunView } from "./run-view";
 
 /** A finished run as the server renders its page: the markup a browser without JavaScript gets. */
+/** Next's app router as a page has it; rendering a page must not navigate anywhere. */
+const noNavigation = new Proxy({} as AppRouterInstance, {
+  get: (_router, method) => () => {
+    throw new Error(`rendering the page called router.${String(method)}`);
+  },
+});
+
 async function renderedRun(workflowId: string, share = 1) {
   const all = (await runOfflineToEnd(workflowId, "Two days in Porto")).map(({ chunk }) => chunk);
   const chunks = all.slice(0, Math.floor(all.length * share));
@@ -18,12 +29,14 @@ async function renderedRun(workflowId: string, share = 1) {
   const workflow = await describeWorkflowById(workflowId);
   if (!workflow || !message) throw new Error("no workflow or run");
   const html = renderToString(
-    <RunView
-      workflow={toRunViewWorkflow(workflow)}
-      model={{ provider: "offline", id: "offline", label: "Offline" }}
-      initialRunId={`run-${workflowId}`}
-      initialMessage={message}
-    />,
+    <AppRouterContext.Provider value={noNavigation}>
+      <RunView
+        workflow={toRunViewWorkflow(workflow)}
+        model={{ provider: "offline", id: "offline", label: "Offline" }}
+        initialRunId={`run-${workflowId}`}
+        initialMessage={message}
+      />
+    </AppRouterContext.Provider>,
   );
   return { html, chunks };
 }

@@ -30,11 +30,11 @@ describe("the history's filters", () => {
   it("refuses an unknown status and a malformed workflow as bad requests that say what is wrong", () => {
     expect(refusal({ status: "finished" })).toEqual({
       code: "bad_request",
-      message: `"status": Use one of running, waiting, done, failed, stopped, interrupted, expired.`,
+      message: "The status filter is one of running, waiting, done, failed, stopped, interrupted, expired.",
     });
     expect(refusal({ workflow: "Trip Planner" })).toEqual({
       code: "bad_request",
-      message: `"workflow": Name a workflow by its id, like trip-planner.`,
+      message: "The workflow filter names a workflow by its id, like trip-planner.",
     });
     expect(refusal({ workflow: "-trip" })).toMatchObject({ code: "bad_request" });
     expect(refusal({ workflow: "a".repeat(65) })).toMatchObject({ code: "bad_request" });

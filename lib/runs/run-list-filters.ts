@@ -17,14 +17,16 @@ export const runListFiltersSchema = z.object({
     blankAsAbsent,
     z
       .string()
-      .max(64, "A workflow id is at most 64 characters.")
-      .regex(WORKFLOW_ID, "Name a workflow by its id, like trip-planner.")
+      .max(64, "The workflow filter is a workflow id of at most 64 characters.")
+      .regex(WORKFLOW_ID, "The workflow filter names a workflow by its id, like trip-planner.")
       .optional(),
   ),
   status: z.preprocess(
     blankAsAbsent,
     z
-      .enum(runStatusSchema.options, { error: `Use one of ${runStatusSchema.options.join(", ")}.` })
+      .enum(runStatusSchema.options, {
+        error: `The status filter is one of ${runStatusSchema.options.join(", ")}.`,
+      })
       .optional(),
   ),
 });

@@ -103,7 +103,9 @@ describe("the history pages", () => {
       expect(refused.status).toBe(400);
       const body = (await refused.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe("bad_request");
-      expect(body.error.message).toContain(`"${field}"`);
+      // Worded for people: it names the filter, not a field path.
+      expect(body.error.message).toContain(`The ${field} filter`);
+      expect(body.error.message).not.toContain(`"${field}"`);
     }
 
     const html = (await (await you.fetch(`${server.url}/runs?workflow=trip-planner`)).text()).replaceAll(
