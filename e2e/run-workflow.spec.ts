@@ -94,7 +94,7 @@ test("Stop ends a run and says so", async ({ page }) => {
   );
   // The view follows the running step; a person scrolls back up to Stop, which ends following.
   await page.mouse.wheel(0, -5_000);
-  await page.getByRole("button", { name: "Stop" }).click();
+  await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "stopped");
   await expect(page.locator('[data-testid=step-card][data-status="stopped"]')).not.toHaveCount(0);
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);

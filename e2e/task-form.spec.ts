@@ -34,7 +34,7 @@ test("the keyboard alone: Ctrl+Enter runs, Stop takes focus, and Run has it back
   const task = page.getByLabel("Task");
   await task.fill("A bakery that delivers by bike");
   await task.press("Control+Enter");
-  const stop = page.getByRole("button", { name: "Stop" });
+  const stop = page.getByRole("button", { name: "Stop", exact: true });
   await expect(stop).toBeFocused();
   await expect(page).toHaveURL(/\?run=[0-9a-f-]{36}$/);
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
@@ -45,7 +45,7 @@ test("the keyboard alone: Ctrl+Enter runs, Stop takes focus, and Run has it back
 test("Cmd+Enter runs too, and after Stop from the keyboard focus returns to Run", async ({ page }) => {
   await openWorkflow(page, "report-writer");
   await page.getByLabel("Task").press("Meta+Enter");
-  const stop = page.getByRole("button", { name: "Stop" });
+  const stop = page.getByRole("button", { name: "Stop", exact: true });
   await expect(stop).toBeFocused();
   await expect(page.locator('[data-testid=step-card][data-node="plan"]')).toHaveAttribute(
     "data-status",
@@ -141,7 +141,7 @@ test("Run on a run's page opens the new run at its own address; the old run's pa
   const newRun = new URL(page.url()).pathname.split("/").at(-1);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("A new bakery idea");
   // Focus crossed over to the new page's Stop, and comes back to Run when the run ends.
-  await expect(page.getByRole("button", { name: "Stop" })).toBeFocused();
+  await expect(page.getByRole("button", { name: "Stop", exact: true })).toBeFocused();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
   await expect(page.getByRole("button", { name: "Run", exact: true })).toBeFocused();
 
