@@ -40,8 +40,10 @@ describe("the run stream over real HTTP", () => {
     const last = chunks.at(-1);
     expect(last?.chunk.type).toBe("finish");
     // "At once" relative to the run, so it holds on a loaded machine: the first node event comes
-    // in the first twentieth of the run, before any of its text (the benchmark times it in ms).
-    expect((firstStep?.at ?? Number.POSITIVE_INFINITY) / (last?.at ?? 1)).toBeLessThan(0.05);
+    // in the first tenth of the run, before any of its text (the benchmark times it in ms). A
+    // server holding events back would send it with the rest, near the end. (A twentieth failed
+    // once, at 5.03 %, with two builds and a profiler sharing the two cores.)
+    expect((firstStep?.at ?? Number.POSITIVE_INFINITY) / (last?.at ?? 1)).toBeLessThan(0.1);
     expect(firstStep?.at).toBeLessThanOrEqual(deltas[0]?.at ?? 0);
     const runTime = (last?.at ?? 0) - (firstStep?.at ?? 0);
     // At 50 tokens/s a run lasts seconds; if events were buffered they would all land at the end.
