@@ -21,10 +21,17 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx next build
-# Lambda's task root is read-only; /tmp is the one writable place, so Next's cache lives there.
-# The link is made here and copied with the standalone tree, so the runner stage runs nothing:
+# Puts the entry point (start.mjs) beside server.js and fills Node's module compile cache by one
+# offline run of the built server: a cold start then compiles far less (docs/performance.md). The
+# cache serves only a runner of the builder's architecture, so build an arm64 image on an arm64
+# machine to get it; elsewhere the server starts as it would without.
+RUN node scripts/image/warm-compile-cache.mjs .next/standalone
+# Lambda's task root is read-only; /tmp is the one writable place, so Next's cache lives there,
+# and so does the directory start.mjs links the compile cache from for the user the image runs as.
+# The links are made here and copied with the standalone tree, so the runner stage runs nothing:
 # no instruction of the runner needs the target architecture, and no build machine emulates it.
 RUN ln -s /tmp/cache .next/standalone/.next/cache
+RUN ln -s /tmp/node-compile-cache .next/standalone/.node-compile-cache
 
 FROM public.ecr.aws/docker/library/node:${NODE_VERSION}-slim AS runner
 # Lambda Web Adapter 1.1.0, its newest general-availability release (the v1.1.0 tag, published
@@ -53,4 +60,4 @@ COPY --from=builder /app/public ./public
 # app cannot rewrite itself either. On Lambda a least-privileged default user runs the image.
 USER node
 EXPOSE 8080
-CMD ["node", "server.js"]
+CMD ["node", "start.mjs"]

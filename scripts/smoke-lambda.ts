@@ -9,7 +9,13 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { streamRun, terminalParts } from "./lambda/run-client.ts";
-import { findWritesOutsideTmp, prepareSandbox, snapshotTree, startSandboxServer } from "./lambda/sandbox.ts";
+import {
+  findWritesOutsideTmp,
+  prepareSandbox,
+  type Sandbox,
+  snapshotTree,
+  startSandboxServer,
+} from "./lambda/sandbox.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const failures: string[] = [];
@@ -172,6 +178,30 @@ async function checkToolAgent(url: string): Promise<void> {
   );
 }
 
+/**
+ * The compile cache the build filled (as root, in CI) is read by the server running as another
+ * user from the read-only task root: start.mjs links it into /tmp under this user's name. Node's
+ * own debug log says, module by module, whether V8 accepted the cached code.
+ */
+async function checkCompileCache(sandbox: Sandbox): Promise<void> {
+  const server = await startSandboxServer(sandbox, {
+    env: { MODEL_PROVIDER: "offline", OFFLINE_TOKENS_PER_SECOND: "0", NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+  });
+  try {
+    await streamRun(server.url, { workflow: "report-writer", input: "Is the compile cache read?" });
+  } finally {
+    await server.stop();
+  }
+  const count = (pattern: RegExp) => server.output().match(pattern)?.length ?? 0;
+  const accepted = count(/V8 code cache for \S+ \S+ was accepted/g);
+  const missed = count(/V8 code cache for \S+ \S+ was (rejected|not initialized)/g);
+  check(
+    accepted >= 500 && missed <= accepted / 20,
+    "the compile cache built into the image serves a cold start, as the server's own user",
+    `${accepted} modules from the cache, ${missed} compiled afresh`,
+  );
+}
+
 async function main(): Promise<void> {
   const sandbox = prepareSandbox(projectRoot);
   const { plan } = sandbox;
@@ -211,6 +241,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+  await checkCompileCache(sandbox);
   const problems = server.output().match(/.*\b(EACCES|EROFS|EPERM)\b.*/g) ?? [];
   check(
     problems.length === 0,
@@ -220,7 +251,13 @@ async function main(): Promise<void> {
   const writes = findWritesOutsideTmp(sandbox, before, startedAt);
   check(writes.length === 0, "nothing written outside the /tmp stand-in", writes.slice(0, 5).join(", "));
   console.log(
-    `  /tmp stand-in holds: ${readdirSync(sandbox.tmpDir, { recursive: true }).join(", ") || "nothing"}`,
+    // Not into the compile cache's link: it leads to the cache in the read-only task root.
+    `  /tmp stand-in holds: ${
+      readdirSync(sandbox.tmpDir, { recursive: true })
+        .map(String)
+        .filter((path) => !path.startsWith("node-compile-cache/v"))
+        .join(", ") || "nothing"
+    }`,
   );
   sandbox.dispose();
   if (failures.length > 0) {

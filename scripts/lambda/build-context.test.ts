@@ -39,6 +39,8 @@ describe("the project's build context", () => {
       "package-lock.json",
       "next.config.js",
       "tsconfig.json",
+      "scripts/image/start.mjs",
+      "scripts/image/warm-compile-cache.mjs",
     ]) {
       expect(files).toContain(file);
     }
@@ -53,13 +55,21 @@ describe("the project's build context", () => {
       forbiddenInContext([
         "app/page.tsx",
         "scripts/bench.ts",
+        "scripts/image/start.mjs",
+        "scripts/image/nested/helper.mjs",
         "sst.config.ts",
         "infra2.ts",
         "docs/stream-contract.md",
         "docs/screenshot.png",
         "docs/drafts/notes.md",
       ]),
-    ).toEqual(["scripts/bench.ts", "sst.config.ts", "docs/screenshot.png", "docs/drafts/notes.md"]);
+    ).toEqual([
+      "scripts/bench.ts",
+      "scripts/image/nested/helper.mjs",
+      "sst.config.ts",
+      "docs/screenshot.png",
+      "docs/drafts/notes.md",
+    ]);
   });
 });
 

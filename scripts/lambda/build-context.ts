@@ -23,7 +23,8 @@ import type { BuilderPlan } from "./dockerfile.ts";
  * docs/: the tool agent's search_docs reads it at run time (its images and the rest stay out).
  */
 export const NEVER_IN_CONTEXT = ["scripts/", "infra/", "edge/", "tests/", "e2e/", "docs/", "sst.config.ts"];
-const ALLOWED_IN_CONTEXT = [/^docs\/[^/]+\.md$/];
+// The tool agent searches the docs; the image's entry point and its compile-cache step are built in.
+const ALLOWED_IN_CONTEXT = [/^docs\/[^/]+\.md$/, /^scripts\/image\/[^/]+\.mjs$/];
 
 /** The tracked files `docker build` would receive, given `.dockerignore` plus any extra patterns. */
 export function contextFiles(projectRoot: string, extraPatterns: string[] = []): string[] {

@@ -56,11 +56,14 @@ describe("the Dockerfile's runner stage", () => {
     expect(runner?.instructions.filter((i) => i.keyword === "RUN")).toEqual([]);
   });
 
-  it("keeps Next's cache on /tmp (linked in the builder) and runs node server.js as a non-root user", () => {
-    expect(plan.symlinks).toEqual([{ target: "/tmp/cache", path: "/app/.next/cache" }]);
+  it("keeps Next's cache and the compile cache's link on /tmp (linked in the builder) and runs node start.mjs as a non-root user", () => {
+    expect(plan.symlinks).toEqual([
+      { target: "/tmp/cache", path: "/app/.next/cache" },
+      { target: "/tmp/node-compile-cache", path: "/app/.node-compile-cache" },
+    ]);
     expect(plan.user).toBeDefined();
     expect(["root", "0"]).not.toContain(plan.user);
-    expect(plan.command).toEqual(["node", "server.js"]);
+    expect(plan.command).toEqual(["node", "start.mjs"]);
   });
 
   it("builds with npm ci and next build on the Node version package.json pins", () => {
@@ -90,7 +93,9 @@ describe("readBuilderPlan", () => {
       "npm ci --no-audit --no-fund",
       "COPY .",
       "npx next build",
+      "node scripts/image/warm-compile-cache.mjs .next/standalone",
       "ln -s /tmp/cache .next/standalone/.next/cache",
+      "ln -s /tmp/node-compile-cache .next/standalone/.node-compile-cache",
     ]);
   });
 
@@ -170,11 +175,13 @@ describe("assembleRunnerLayout", () => {
       ".next/BUILD_ID",
       ".next/cache",
       ".next/static/chunks/app.js",
+      ".node-compile-cache",
       "node_modules/next/index.js",
       "public/icon.svg",
       "server.js",
     ]);
     expect(readlinkSync(join(taskRoot, ".next/cache"))).toBe(join(tmpDir, "cache"));
+    expect(readlinkSync(join(taskRoot, ".node-compile-cache"))).toBe(join(tmpDir, "node-compile-cache"));
     expect(layout.notReplayed.map((copy) => copy.destination)).toEqual(["/opt/extensions/lambda-adapter"]);
   });
 

@@ -165,7 +165,7 @@ export function readRunnerPlan(text: string): RunnerPlan {
       case "CMD": {
         const command: unknown = JSON.parse(args);
         if (!Array.isArray(command) || !command.every((part) => typeof part === "string")) {
-          throw new Error(`Dockerfile line ${line}: CMD must be in exec form, ["node", "server.js"]`);
+          throw new Error(`Dockerfile line ${line}: CMD must be in exec form, ["node", "start.mjs"]`);
         }
         plan.command = command;
         break;

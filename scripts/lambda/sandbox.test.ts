@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +61,8 @@ describe("the Lambda sandbox", () => {
       mkdirSync(join(project, dir), { recursive: true });
     }
     writeFileSync(join(project, ".next/standalone/server.js"), fakeServer);
+    // The image's entry point, as the build puts it beside server.js (here with no compile cache).
+    copyFileSync(join(projectRoot, "scripts/image/start.mjs"), join(project, ".next/standalone/start.mjs"));
     writeFileSync(join(project, ".next/standalone/package.json"), '{ "type": "commonjs" }');
     sandbox = prepareSandbox(project);
   });

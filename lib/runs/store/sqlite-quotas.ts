@@ -1,5 +1,5 @@
 import "server-only";
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { AdmissionOutcome, AdmissionRequest, LimitName, VisitorUsage } from "./quota-types";
 
 const SCHEMA = `
@@ -32,6 +32,7 @@ interface Counts {
 export class SqliteQuotas {
   readonly #db: DatabaseSync;
   readonly #transaction: <T>(work: () => T) => T;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T) {
     this.#db = db;
@@ -39,22 +40,31 @@ export class SqliteQuotas {
     db.exec(SCHEMA);
   }
 
+  /** Each statement is prepared once: every model call adds its tokens here. */
+  #sql(text: string): StatementSync {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
   #counts(key: string): Counts {
     return (
-      (this.#db.prepare("SELECT runs, tokens FROM quota_counts WHERE key = ?").get(key) as
-        | Counts
-        | undefined) ?? { runs: 0, tokens: 0 }
+      (this.#sql("SELECT runs, tokens FROM quota_counts WHERE key = ?").get(key) as Counts | undefined) ?? {
+        runs: 0,
+        tokens: 0,
+      }
     );
   }
 
   #add(key: string, runs: number, tokens: number): Counts {
-    return this.#db
-      .prepare(
-        `INSERT INTO quota_counts (key, runs, tokens) VALUES (?, ?, ?)
+    return this.#sql(
+      `INSERT INTO quota_counts (key, runs, tokens) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET runs = runs + excluded.runs, tokens = tokens + excluded.tokens
          RETURNING runs, tokens`,
-      )
-      .get(key, runs, tokens) as unknown as Counts;
+    ).get(key, runs, tokens) as unknown as Counts;
   }
 
   #prunedBefore = "";
@@ -64,7 +74,7 @@ export class SqliteQuotas {
     const yesterday = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     if (this.#prunedBefore === yesterday) return;
     this.#prunedBefore = yesterday;
-    this.#db.prepare("DELETE FROM quota_counts WHERE key < ?").run(yesterday);
+    this.#sql("DELETE FROM quota_counts WHERE key < ?").run(yesterday);
   }
 
   async admitRun(request: AdmissionRequest): Promise<AdmissionOutcome> {
@@ -96,12 +106,10 @@ export class SqliteQuotas {
       if (limits.visitorConcurrentRuns > 0) {
         slot = this.#freeSlot(request.visitor, limits.visitorConcurrentRuns, request.now);
         if (slot === undefined) return refuse("concurrent");
-        this.#db
-          .prepare(
-            `INSERT INTO run_slots (owner, slot, run_id, lease_until) VALUES (?, ?, ?, ?)
+        this.#sql(
+          `INSERT INTO run_slots (owner, slot, run_id, lease_until) VALUES (?, ?, ?, ?)
              ON CONFLICT (owner, slot) DO UPDATE SET run_id = excluded.run_id, lease_until = excluded.lease_until`,
-          )
-          .run(request.visitor, slot, request.runId, request.leaseUntil);
+        ).run(request.visitor, slot, request.runId, request.leaseUntil);
       }
       if (!counting) return slot === undefined ? { admitted: true } : { admitted: true, slot };
       this.#add(quotaKey.visitor(day, request.visitor), 1, 0);
@@ -114,9 +122,7 @@ export class SqliteQuotas {
   #freeSlot(owner: string, count: number, now: number): number | undefined {
     const held = new Set(
       (
-        this.#db
-          .prepare("SELECT slot FROM run_slots WHERE owner = ? AND lease_until >= ?")
-          .all(owner, now) as {
+        this.#sql("SELECT slot FROM run_slots WHERE owner = ? AND lease_until >= ?").all(owner, now) as {
           slot: number;
         }[]
       ).map((row) => row.slot),
@@ -126,9 +132,11 @@ export class SqliteQuotas {
   }
 
   async releaseSlot(visitor: string, slot: number, runId: string): Promise<void> {
-    this.#db
-      .prepare("UPDATE run_slots SET lease_until = 0 WHERE owner = ? AND slot = ? AND run_id = ?")
-      .run(visitor, slot, runId);
+    this.#sql("UPDATE run_slots SET lease_until = 0 WHERE owner = ? AND slot = ? AND run_id = ?").run(
+      visitor,
+      slot,
+      runId,
+    );
   }
 
   async addTokens(visitor: string, day: string, tokens: number): Promise<{ visitor: number; all: number }> {
@@ -140,9 +148,9 @@ export class SqliteQuotas {
 
   async readUsage(visitor: string, day: string, now: number): Promise<VisitorUsage> {
     const counts = this.#counts(quotaKey.visitor(day, visitor));
-    const { running } = this.#db
-      .prepare("SELECT count(*) AS running FROM run_slots WHERE owner = ? AND lease_until >= ?")
-      .get(visitor, now) as { running: number };
+    const { running } = this.#sql(
+      "SELECT count(*) AS running FROM run_slots WHERE owner = ? AND lease_until >= ?",
+    ).get(visitor, now) as { running: number };
     return { ...counts, running, dailyTokens: this.#counts(quotaKey.all(day)).tokens };
   }
 
@@ -151,7 +159,7 @@ export class SqliteQuotas {
     this.#transaction(() => {
       const counts = this.#counts(quotaKey.visitor(day, from));
       this.#add(quotaKey.visitor(day, to), counts.runs, counts.tokens);
-      this.#db.prepare("DELETE FROM quota_counts WHERE key = ?").run(quotaKey.visitor(day, from));
+      this.#sql("DELETE FROM quota_counts WHERE key = ?").run(quotaKey.visitor(day, from));
     });
   }
 }
