@@ -46,6 +46,12 @@ export const externalEnvVariables: readonly ExternalEnvVariable[] = [
     readBy: "`next.config.js`: the development server's Content-Security-Policy allows what hot reload needs",
   },
   {
+    name: "NODE_DISABLE_COMPILE_CACHE",
+    setBy: "you, optionally (`1`); `npm run bench:cold-start` for its comparison",
+    readBy:
+      "Node.js, and the image's `start.mjs`: the server starts without the compile cache the image was built with",
+  },
+  {
     name: "NEXT_TELEMETRY_DISABLED",
     setBy: "the npm scripts and the Lambda image",
     readBy: "Next.js: sends no telemetry",
