@@ -86,14 +86,20 @@ export function readStream(
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             end = buffer.indexOf("\n\n");
-            if (block === "data: [DONE]") result.doneMarkers += 1;
-            if (!block.startsWith("id: ")) continue;
+            if (block === "data: [DONE]") {
+              result.doneMarkers += 1;
+              continue;
+            }
+            const dataAt = block.startsWith("data: ") ? 0 : block.indexOf("\ndata: ") + 1;
+            if (dataAt === 0 && !block.startsWith("data: ")) continue; // A heartbeat comment.
+            // Any event after the terminal counts, with a sequence number or without one.
             if (result.terminals.length > 0) result.afterTerminal += 1;
-            const newline = block.indexOf("\n");
-            const seq = Number(block.slice(4, newline));
-            if (seq !== lastSeq + 1) result.seqErrors += 1;
-            lastSeq = seq;
-            const data = block.slice(newline + 7);
+            if (block.startsWith("id: ")) {
+              const seq = Number(block.slice(4, block.indexOf("\n")));
+              if (seq !== lastSeq + 1) result.seqErrors += 1;
+              lastSeq = seq;
+            }
+            const data = block.slice(dataAt + 6);
             if (result.firstEventMs === undefined && options.firstEvent.test(data)) {
               result.firstEventMs = performance.now() - sentAt;
               options.onFirst?.();
