@@ -20,12 +20,6 @@ const nextConfig = {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
   reactStrictMode: true,
-  experimental: {
-    // Next loads every route and page at start-up by default, before it answers the readiness
-    // check. Off, a cold start loads only what its first request needs: readiness and the first
-    // run's first step both come sooner (docs/performance.md, cold start).
-    preloadEntriesOnStart: false,
-  },
   // `next dev` serves its dev resources (HMR) only to its own origin; the browser tests, and anyone
   // who opens http://127.0.0.1:3000 rather than localhost, reach it by loopback address.
   allowedDevOrigins: ["127.0.0.1"],
