@@ -131,6 +131,10 @@ test("Run on a run's page opens the new run at its own address; the old run's pa
 }) => {
   const oldRun = await finishedRun(page, "An old bakery idea");
   await page.goto(`${server.url}/runs/${oldRun}`);
+  // As every other spec does before typing: the page has hydrated. Typed into the server's HTML
+  // before that, the task box's own state (the old task) came back mid-fill, and the run started
+  // with "A new bakery ideaAn old bakery idea".
+  await page.waitForLoadState("networkidle");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("An old bakery idea");
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done");
 
