@@ -89,6 +89,8 @@ test("the tool agent's calls show as they happen: input, running, result, and a 
   page,
 }) => {
   await page.goto(`${server.url}/workflows/tool-agent`);
+  // Hydrated before typing: typed into the server's HTML, the text could meet the box's own state.
+  await page.waitForLoadState("networkidle");
   await page
     .getByLabel("Task")
     .fill("What is 10 / 0 + 5, and how many days are there between 2026-03-01 and 2026-12-25?");
