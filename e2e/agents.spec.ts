@@ -16,6 +16,7 @@ test.afterAll(async () => {
 
 async function askForReport(page: Page, task: string): Promise<void> {
   await page.goto(`${server.url}/workflows/report-writer`);
+  await page.waitForLoadState("networkidle"); // Hydrated before typing into the task box.
   await page.getByLabel("Task").fill(task);
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByTestId("question")).toBeVisible();

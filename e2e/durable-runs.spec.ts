@@ -15,6 +15,7 @@ test("a reload mid-run reattaches: the view continues to the end with nothing lo
   page,
 }) => {
   await page.goto(`${server.url}/workflows/trip-planner`);
+  await page.waitForLoadState("networkidle"); // Hydrated before typing into the task box.
   await page.getByLabel("Task").fill("Two days in Lisbon, on foot");
   await page.getByRole("button", { name: "Run" }).click();
   // The run's id goes into the address as soon as the run starts.

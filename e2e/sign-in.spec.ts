@@ -37,6 +37,7 @@ async function signInAtProvider(page: Page, login: string): Promise<void> {
 
 async function runOnce(page: Page, task: string): Promise<void> {
   await page.goto(`${app.url}/workflows/pitch-refiner`);
+  await page.waitForLoadState("networkidle"); // Hydrated before typing into the task box.
   await page.getByLabel("Task").fill(task);
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done");

@@ -21,6 +21,7 @@ async function person(browser: Browser): Promise<Page> {
 
 async function run(page: Page, task: string): Promise<string> {
   await page.goto(`${app.url}/workflows/trip-planner`);
+  await page.waitForLoadState("networkidle"); // Hydrated before typing into the task box.
   await page.getByLabel("Task").fill(task);
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page).toHaveURL(/\?run=/);
