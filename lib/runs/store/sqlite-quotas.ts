@@ -30,24 +30,14 @@ interface Counts {
  * turn, so concurrent admissions cannot both take the last place.
  */
 export class SqliteQuotas {
-  readonly #db: DatabaseSync;
   readonly #transaction: <T>(work: () => T) => T;
-  readonly #statements = new Map<string, StatementSync>();
+  /** The store's statements, each prepared once: every model call adds its tokens here. */
+  readonly #sql: (text: string) => StatementSync;
 
-  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T) {
-    this.#db = db;
+  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T, sql: (text: string) => StatementSync) {
     this.#transaction = transaction;
+    this.#sql = sql;
     db.exec(SCHEMA);
-  }
-
-  /** Each statement is prepared once: every model call adds its tokens here. */
-  #sql(text: string): StatementSync {
-    let statement = this.#statements.get(text);
-    if (!statement) {
-      statement = this.#db.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
   }
 
   #counts(key: string): Counts {

@@ -108,7 +108,11 @@ export class SqliteRunStore implements RunStore {
     this.#db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.#db.exec(SCHEMA);
     this.#migrate();
-    this.#quotas = new SqliteQuotas(this.#db, (work) => this.#transaction(work));
+    this.#quotas = new SqliteQuotas(
+      this.#db,
+      (work) => this.#transaction(work),
+      (text) => this.#sql(text),
+    );
   }
 
   #migrate(): void {
