@@ -126,6 +126,69 @@ test("Run says why it cannot run, and a press then explains instead of running",
   await expect(reason).toHaveCount(0);
 });
 
+/**
+ * Opens a workflow's page with the app's JavaScript held back: the server's HTML is there and
+ * takes typing, React has not hydrated it. The returned function lets the scripts load.
+ */
+async function openBeforeHydration(page: Page, id: string): Promise<() => Promise<void>> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/_next/static/chunks/**/*.js", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/workflows/${id}`, { waitUntil: "domcontentloaded" });
+  return async () => {
+    release();
+    await page.waitForLoadState("networkidle");
+  };
+}
+
+test("text typed before the page hydrates stays, and is what runs", async ({ page }) => {
+  const hydrate = await openBeforeHydration(page, "trip-planner");
+  const task = page.getByLabel("Task");
+  await expect(task).toHaveValue("Three days in Kyoto in late autumn");
+  const typed = "Two days in Lisbon, on foot";
+  await task.fill(typed);
+  await hydrate();
+  // The counter is React's: it counts the typed text only once the page has hydrated and kept it.
+  await expect(page.getByTestId("task-count")).toHaveText(`${typed.length} / 4,000`);
+  await expect(task).toHaveValue(typed);
+  // Typing goes on from there, and the run gets the whole of it.
+  await task.press("End");
+  await task.pressSequentially(", with trams");
+  const started = page.waitForRequest(
+    (request) => request.method() === "POST" && new URL(request.url()).pathname === "/api/runs",
+  );
+  await page.getByRole("button", { name: "Run" }).click();
+  expect((await started).postDataJSON()).toMatchObject({ input: `${typed}, with trams` });
+  await expect(page).toHaveURL(/\?run=[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+});
+
+test("Run pressed before the page hydrates runs the typed task once, without leaving the page", async ({
+  page,
+}) => {
+  const starts: unknown[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/api/runs") {
+      starts.push(request.postDataJSON());
+    }
+  });
+  const hydrate = await openBeforeHydration(page, "pitch-refiner");
+  const typed = "A bakery that delivers by bike";
+  await page.getByLabel("Task").fill(typed);
+  // A plain form submit here would reload the page with ?task=… in its address.
+  await page.getByRole("button", { name: "Run" }).click();
+  await hydrate();
+  await expect(page).toHaveURL(/\/workflows\/pitch-refiner\?run=[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  expect(starts).toEqual([expect.objectContaining({ workflow: "pitch-refiner", input: typed })]);
+  await expect(page.getByLabel("Task")).toHaveValue(typed);
+});
+
 test("Run on a run's page opens the new run at its own address; the old run's page still shows the old run", async ({
   page,
 }) => {

@@ -6,13 +6,22 @@ import {
   type KeyboardEvent,
   useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
 } from "react";
 import type { ModelInfo } from "@/lib/runs/contract";
 import { MAX_INPUT_CHARS } from "@/lib/runs/limits";
+import { takeEarlyTaskInput } from "./early-task-input";
 import { QuotaNote } from "./quota-note";
-import { describeCount, describeCut, isRunShortcut, pasteWithinLimit, runBlockedReason } from "./task-input";
+import {
+  cutToLimit,
+  describeCount,
+  describeCut,
+  isRunShortcut,
+  pasteWithinLimit,
+  runBlockedReason,
+} from "./task-input";
 import { useRunFocus } from "./use-run-focus";
 
 /**
@@ -59,6 +68,21 @@ export function TaskForm({
     stop: stopRef,
     openedOnOwnStart,
   });
+
+  // Typed, or Run pressed, before the page hydrated (components/run/early-task-input.ts):
+  // hydration has just put the server's text back into the box, so the person's text comes back
+  // before the first paint, and a held-back Run goes ahead with it.
+  const [runEarly, setRunEarly] = useState(false);
+  useLayoutEffect(() => {
+    const early = takeEarlyTaskInput();
+    if (early?.value !== undefined) setInput(cutToLimit(early.value, MAX_INPUT_CHARS));
+    if (early?.run) setRunEarly(true);
+  }, []);
+  useEffect(() => {
+    if (!runEarly) return;
+    setRunEarly(false);
+    formRef.current?.requestSubmit();
+  }, [runEarly]);
 
   const blocked = runBlockedReason({ task: input, busy });
   // A new reason (or none) has not been pointed out yet.
