@@ -20,6 +20,13 @@ const nextConfig = {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
   reactStrictMode: true,
+  experimental: {
+    // Next loads every route and page at start-up by default, before it answers the readiness
+    // check. Off, a cold start loads only what its first request needs, and readiness comes
+    // sooner (docs/performance.md, cold start). The first page then hydrates a little later;
+    // the task box keeps what is typed before that (components/run/early-task-input.ts).
+    preloadEntriesOnStart: false,
+  },
   // `next dev` serves its dev resources (HMR) only to its own origin; the browser tests, and anyone
   // who opens http://127.0.0.1:3000 rather than localhost, reach it by loopback address.
   allowedDevOrigins: ["127.0.0.1"],

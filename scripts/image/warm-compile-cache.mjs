@@ -1,9 +1,10 @@
 // Prepares a standalone build for the image: puts the entry point (scripts/image/start.mjs) beside
 // server.js and fills Node's module compile cache in <dir>/.node-compile-cache-baked. It starts the
 // server there, waits for /api/health, opens the first pages, runs one offline run (so the graph
-// runtime is compiled too) and stops it; Node writes the cache as the process exits. The cache is
-// portable (keys relative to its directory) and readable by every user: start.mjs links it for
-// whichever user runs the image. Run by `npm run build` and by the Dockerfile's builder.
+// runtime is compiled too), opens that run's page and routes, and stops it; Node writes the cache
+// as the process exits. The cache is portable (keys relative to its directory) and readable by
+// every user: start.mjs links it for whichever user runs the image. Run by `npm run build` and by
+// the Dockerfile's builder.
 //   node scripts/image/warm-compile-cache.mjs .next/standalone
 import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -72,6 +73,18 @@ try {
   const body = await response.text();
   if (!response.ok || !body.includes('"type":"finish"')) {
     throw new Error(`the warm-up run did not finish (${response.status})`);
+  }
+  // Next loads a route only when it is first asked for (next.config.js): the rest of a run's
+  // routes, as its visitor, whose session cookie the run's response set.
+  const runId = response.headers.get("x-run-id");
+  const cookie = response.headers
+    .getSetCookie()
+    .map((setCookie) => setCookie.split(";")[0])
+    .join("; ");
+  for (const path of [`/runs/${runId}`, `/api/runs/${runId}`, `/api/runs/${runId}/stream`, "/api/quota"]) {
+    const page = await fetch(`${base}${path}`, { headers: { cookie } });
+    await page.text();
+    if (!page.ok) throw new Error(`the warm-up's GET ${path} answered ${page.status}`);
   }
 } finally {
   server.kill("SIGTERM");
