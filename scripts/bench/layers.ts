@@ -7,14 +7,18 @@
  * it is not part of the test suite. Writes .bench/layers.json.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HumanMessage } from "@langchain/core/messages";
+import { createUIMessageStream } from "ai";
 import { expect, it } from "vitest";
 import { serverEnv } from "@/lib/env";
 import { createModelFactory } from "@/lib/models/factory";
 import { OfflineChatModel } from "@/lib/models/offline-model";
 import { StopReason, startRun } from "@/lib/runs/active-runs";
+import type { RunChunk, RunUIMessage } from "@/lib/runs/contract";
 import { executeRun } from "@/lib/runs/executor";
 import { logSource, runStreamResponse } from "@/lib/runs/run-response";
 import { SqliteRunStore } from "@/lib/runs/store/sqlite-store";
@@ -101,6 +105,75 @@ async function wholeRun(store: SqliteRunStore): Promise<number> {
   return text.split('"type":"text-delta"').length - 1;
 }
 
+/** One whole run's parts, in order, as its log holds them: what the removed layers below carry. */
+async function recordedParts(): Promise<RunChunk[]> {
+  if (!workflow) throw new Error("no pitch-refiner workflow");
+  const run = await startRun(workflow, input, {
+    env,
+    store: memoryStore,
+    runId: crypto.randomUUID(),
+    owner: "g_bench-layers-visitor",
+  });
+  await run.done;
+  return run.log.entriesAfter(0).map((entry) => entry.chunk);
+}
+
+const isToken = (chunk: RunChunk) => chunk.type === "text-delta";
+
+/**
+ * The pass-through hop the run pipeline used to have: parts written into `createUIMessageStream`
+ * and read out again before the log. Its cost here is what writing straight into the log saved.
+ */
+async function uiMessageStreamHop(parts: readonly RunChunk[]): Promise<number> {
+  const stream = createUIMessageStream<RunUIMessage>({
+    execute: ({ writer }) => {
+      for (const part of parts) writer.write(part);
+    },
+  });
+  let tokens = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return tokens;
+    if (isToken(value as RunChunk)) tokens += 1;
+  }
+}
+
+/** One more `JSON.stringify` of every part: what serialising once per part, not per reader, saves. */
+function serialiseAgain(parts: readonly RunChunk[]): number {
+  let tokens = 0;
+  for (const part of parts) if (JSON.stringify(part).includes('"text-delta"')) tokens += 1;
+  return tokens;
+}
+
+/**
+ * A loopback server that sends a run's SSE frames either one socket write per part or all of them
+ * in one write, and a client reading it to the end; the difference is what coalescing saves when
+ * parts come faster than the socket is written (a burst, or zero delay as here).
+ */
+async function framesServer(parts: readonly RunChunk[]) {
+  const frames = parts.map((part, index) => `id: ${index + 1}\ndata: ${JSON.stringify(part)}\n\n`);
+  const joined = frames.join("");
+  const server = createServer((request, response) => {
+    response.writeHead(200, { "content-type": "text/event-stream" });
+    if (request.url === "/one-write") {
+      response.end(joined);
+      return;
+    }
+    for (const frame of frames) response.write(frame);
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const tokens = parts.filter(isToken).length;
+  const read = async (path: string) => {
+    const text = await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    if (text.length !== joined.length) throw new Error(`${path}: ${text.length} of ${joined.length} bytes`);
+    return tokens;
+  };
+  return { read, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 /** Median and p90 wall-clock ms of `once` over 100 samples after a warm-up, idle process. */
 async function latency(name: string, once: () => Promise<number>) {
   for (let index = 0; index < 10; index++) await once();
@@ -157,6 +230,8 @@ it("layers", async () => {
   if (!workflow) throw new Error("no pitch-refiner workflow");
   const prompt = [new HumanMessage(`Task: ${input}`)];
   const model = () => new OfflineChatModel({ role: "generate", tokensPerSecond: 0, maxTokens: 4096 });
+  const parts = await recordedParts();
+  const frames = await framesServer(parts);
   const rows = await measureAll([
     {
       name: "model call: the offline model alone (_streamResponseChunks)",
@@ -202,7 +277,24 @@ it("layers", async () => {
       name: "run: startRun to the end of its SSE body, SQLite file (what the app runs)",
       once: () => wholeRun(fileStore),
     },
+    {
+      name: "removed: a run's parts through a createUIMessageStream hop",
+      once: () => uiMessageStreamHop(parts),
+    },
+    {
+      name: "removed: a second JSON.stringify of a run's parts",
+      once: async () => serialiseAgain(parts),
+    },
+    {
+      name: "HTTP on loopback: a run's SSE frames, one socket write per part",
+      once: () => frames.read("/per-part"),
+    },
+    {
+      name: "HTTP on loopback: a run's SSE frames, coalesced into one write",
+      once: () => frames.read("/one-write"),
+    },
   ]);
+  await frames.close();
   // Every layer did the whole of its work: the same tokens reached the end of each.
   for (const row of rows) expect(row.tokensPerCall).toBeGreaterThan(20);
   const firstEvent = [
