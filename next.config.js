@@ -1,4 +1,5 @@
 // @ts-check
+import { PHASE_DEVELOPMENT_SERVER } from "next/constants.js";
 import { contentSecurityPolicy, SECURITY_HEADERS } from "./lib/http/security-headers.ts";
 
 // The same security headers CloudFront's response headers policy sets (infra/cdn.ts), on every
@@ -20,13 +21,6 @@ const nextConfig = {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
   reactStrictMode: true,
-  experimental: {
-    // Next loads every route and page at start-up by default, before it answers the readiness
-    // check. Off, a cold start loads only what its first request needs, and readiness comes
-    // sooner (docs/performance.md, cold start). The first page then hydrates a little later;
-    // the task box keeps what is typed before that (components/run/early-task-input.ts).
-    preloadEntriesOnStart: false,
-  },
   // `next dev` serves its dev resources (HMR) only to its own origin; the browser tests, and anyone
   // who opens http://127.0.0.1:3000 rather than localhost, reach it by loopback address.
   allowedDevOrigins: ["127.0.0.1"],
@@ -51,4 +45,17 @@ const nextConfig = {
   ],
 };
 
-export default nextConfig;
+/**
+ * The production server (`next start`, the standalone server.js) loads every route and page at
+ * start-up by default, before it answers the readiness check. Off, a cold start loads only what its
+ * first request needs, and readiness comes sooner (docs/performance.md, cold start). The first page
+ * then hydrates a little later; the task box keeps what is typed before that
+ * (components/run/early-task-input.ts). `next dev` compiles on demand anyway, and would only list
+ * the setting as an experiment.
+ * @param {string} phase
+ * @returns {import('next').NextConfig}
+ */
+export default function config(phase) {
+  if (phase === PHASE_DEVELOPMENT_SERVER) return nextConfig;
+  return { ...nextConfig, experimental: { preloadEntriesOnStart: false } };
+}
