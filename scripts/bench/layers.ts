@@ -17,7 +17,7 @@ import { expect, it } from "vitest";
 import { serverEnv } from "@/lib/env";
 import { createModelFactory } from "@/lib/models/factory";
 import { OfflineChatModel } from "@/lib/models/offline-model";
-import { StopReason, startRun } from "@/lib/runs/active-runs";
+import { type ActiveRun, StopReason, startRun } from "@/lib/runs/active-runs";
 import type { RunChunk, RunUIMessage } from "@/lib/runs/contract";
 import { executeRun } from "@/lib/runs/executor";
 import { logSource, runStreamResponse } from "@/lib/runs/run-response";
@@ -85,37 +85,47 @@ async function measureAll(cases: LayerCase[]) {
   });
 }
 
-/** The app's whole run pipeline short of HTTP: UI message stream, run log, recording, SSE framing. */
-async function wholeRun(store: SqliteRunStore): Promise<number> {
+/** A pitch-refiner run started as the app starts one, recorded in `store`. */
+function benchRun(store: SqliteRunStore): Promise<ActiveRun> {
   if (!workflow) throw new Error("no pitch-refiner workflow");
-  const run = await startRun(workflow, input, {
+  return startRun(workflow, input, {
     env,
     store,
     runId: crypto.randomUUID(),
     owner: "g_bench-layers-visitor",
   });
-  const body = runStreamResponse({
+}
+
+/** The run's SSE response body, read to its end. */
+async function sseBody(run: ActiveRun): Promise<string> {
+  const { body } = runStreamResponse({
     runId: run.runId,
     source: logSource(run.log),
     format: "sse",
     heartbeatMs: 10_000,
-  }).body;
-  const text = body ? await new Response(body).text() : "";
+  });
+  return body ? await new Response(body).text() : "";
+}
+
+/** The app's whole run pipeline short of HTTP: run log, recording, SSE framing. */
+async function wholeRun(store: SqliteRunStore): Promise<number> {
+  const run = await benchRun(store);
+  const text = await sseBody(run);
   await run.done;
   return text.split('"type":"text-delta"').length - 1;
 }
 
-/** One whole run's parts, in order, as its log holds them: what the removed layers below carry. */
-async function recordedParts(): Promise<RunChunk[]> {
-  if (!workflow) throw new Error("no pitch-refiner workflow");
-  const run = await startRun(workflow, input, {
-    env,
-    store: memoryStore,
-    runId: crypto.randomUUID(),
-    owner: "g_bench-layers-visitor",
-  });
+/**
+ * One whole run, finished: its parts as its log holds them, and its response's SSE frames as the
+ * app frames them (one per part, then `[DONE]`). What the removed layers below carry.
+ */
+async function recordedRun(): Promise<{ parts: RunChunk[]; frames: string[] }> {
+  const run = await benchRun(memoryStore);
   await run.done;
-  return run.log.entriesAfter(0).map((entry) => entry.chunk);
+  return {
+    parts: run.log.entriesAfter(0).map((entry) => entry.chunk),
+    frames: (await sseBody(run)).split(/(?<=\n\n)/),
+  };
 }
 
 const isToken = (chunk: RunChunk) => chunk.type === "text-delta";
@@ -151,8 +161,7 @@ function serialiseAgain(parts: readonly RunChunk[]): number {
  * in one write, and a client reading it to the end; the difference is what coalescing saves when
  * parts come faster than the socket is written (a burst, or zero delay as here).
  */
-async function framesServer(parts: readonly RunChunk[]) {
-  const frames = parts.map((part, index) => `id: ${index + 1}\ndata: ${JSON.stringify(part)}\n\n`);
+async function framesServer(frames: readonly string[], tokens: number) {
   const joined = frames.join("");
   const server = createServer((request, response) => {
     response.writeHead(200, { "content-type": "text/event-stream" });
@@ -165,7 +174,6 @@ async function framesServer(parts: readonly RunChunk[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const tokens = parts.filter(isToken).length;
   const read = async (path: string) => {
     const text = await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
     if (text.length !== joined.length) throw new Error(`${path}: ${text.length} of ${joined.length} bytes`);
@@ -187,14 +195,8 @@ async function latency(name: string, once: () => Promise<number>) {
 
 /** From startRun's call to the first `data-step` in the run's log; the run is then stopped. */
 async function firstNodeEvent(): Promise<number> {
-  if (!workflow) throw new Error("no pitch-refiner workflow");
   const startedAt = performance.now();
-  const run = await startRun(workflow, input, {
-    env,
-    store: fileStore,
-    runId: crypto.randomUUID(),
-    owner: "g_bench-layers-visitor",
-  });
+  const run = await benchRun(fileStore);
   for (let seq = 0; ; seq++) {
     const entry = await run.log.next(seq);
     if (!entry || entry.chunk.type === "data-step") break;
@@ -230,8 +232,9 @@ it("layers", async () => {
   if (!workflow) throw new Error("no pitch-refiner workflow");
   const prompt = [new HumanMessage(`Task: ${input}`)];
   const model = () => new OfflineChatModel({ role: "generate", tokensPerSecond: 0, maxTokens: 4096 });
-  const parts = await recordedParts();
-  const frames = await framesServer(parts);
+  const recorded = await recordedRun();
+  const { parts } = recorded;
+  const frames = await framesServer(recorded.frames, parts.filter(isToken).length);
   const rows = await measureAll([
     {
       name: "model call: the offline model alone (_streamResponseChunks)",
