@@ -18,6 +18,12 @@ export interface RunRecorderOptions {
   runId: string;
   /** How often progress and liveness are written (about once a second). */
   intervalMs: number;
+  /**
+   * A node's end is written at once, unless a save started less than this long ago: then it goes
+   * when this much has passed, with every other end and part by then. Parallel branches ending
+   * together, or a fast graph's nodes, take one save instead of one each.
+   */
+  stepEndGapMs: number;
   /** How often the store is asked, with one cheap read, whether someone wants the run stopped. */
   stopPollMs: number;
   /** Someone asked the store to stop this run (from any process). */
@@ -29,7 +35,7 @@ export interface RunRecorderOptions {
 
 /**
  * Writes a running run to the durable store: its events in batches (one write per interval and
- * one at every node's end, never one per token), each node task's state and output, the run's own
+ * one at a node's end, never one per token), each node task's state and output, the run's own
  * fields, and a liveness timestamp. It also polls the store for a stop request (one cheap read),
  * so a stop recorded by any process reaches the run within one poll interval.
  */
@@ -44,6 +50,10 @@ export class RunRecorder {
   #writing: Promise<boolean> = Promise.resolve(true);
   #queued: Promise<boolean> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** The save a node's end asked for, held until the gap after the last save has passed. */
+  #stepEndSave: ReturnType<typeof setTimeout> | undefined;
+  /** When the last save started (monotonic clock). */
+  #lastSaveAt = Number.NEGATIVE_INFINITY;
   #stopPoller: ReturnType<typeof setInterval> | undefined;
   #stopSeen = false;
   #lost = false;
@@ -57,7 +67,7 @@ export class RunRecorder {
     this.#stopPoller.unref?.();
   }
 
-  /** Takes one logged part; a node's end is written at once, everything else on the next tick. */
+  /** Takes one logged part; a node's end is written soon (stepEndGapMs), everything else on the next tick. */
   add(entry: LoggedChunk): void {
     this.#pending.push({ seq: entry.seq, json: entry.json });
     const { chunk } = entry;
@@ -79,7 +89,7 @@ export class RunRecorder {
         output: previous?.output ?? "",
       });
       this.#dirtySteps.add(part.taskId);
-      if (part.status !== "running") this.#flush();
+      if (part.status !== "running") this.#saveStepEnd();
     } else if (chunk.type === "text-start") {
       const taskId = taskIdOfPart(chunk);
       if (taskId) {
@@ -134,8 +144,24 @@ export class RunRecorder {
     this.#stopTimer();
   }
 
+  #saveStepEnd(): void {
+    if (this.#stepEndSave || !this.#timer) return;
+    const wait = this.#lastSaveAt + this.#options.stepEndGapMs - performance.now();
+    if (wait <= 0) {
+      void this.#flush();
+      return;
+    }
+    this.#stepEndSave = setTimeout(() => {
+      this.#stepEndSave = undefined;
+      void this.#flush();
+    }, wait);
+    this.#stepEndSave.unref?.();
+  }
+
   #stopTimer(): void {
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#stepEndSave) clearTimeout(this.#stepEndSave);
+    this.#stepEndSave = undefined;
     if (this.#stopPoller) clearInterval(this.#stopPoller);
     this.#timer = undefined;
     this.#stopPoller = undefined;
@@ -177,6 +203,7 @@ export class RunRecorder {
    */
   async #write(): Promise<boolean> {
     if (this.#lost) return false;
+    this.#lastSaveAt = performance.now();
     const events = this.#takeEvents();
     const whole = this.#pending.length === 0;
     const steps = [...this.#dirtySteps].flatMap((id) => {

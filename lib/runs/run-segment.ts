@@ -12,8 +12,10 @@ import { RunRecorder } from "./run-recorder";
 import { type ActiveRun, registerRun } from "./run-registry";
 import type { RunPatch, RunStore } from "./store/types";
 
-/** Progress writes: about one per second per run, plus one at every node's end. */
+/** Progress writes: about one per second per run, plus one at a node's end… */
 const RECORD_INTERVAL_MS = 1_000;
+/** …at most one per 100 ms: a step's end shows in another process's view well within a second. */
+const STEP_END_GAP_MS = 100;
 /** Stop polls: a cheap read twice a second, so a stop from any process lands within a second. */
 const STOP_POLL_MS = 500;
 
@@ -50,6 +52,7 @@ export function runSegment(context: SegmentContext): ActiveRun {
     store,
     runId,
     intervalMs: RECORD_INTERVAL_MS,
+    stepEndGapMs: STEP_END_GAP_MS,
     stopPollMs: STOP_POLL_MS,
     onStopRequested: (request) =>
       abort(request.by === "shutdown" ? StopReason.shutdown() : StopReason.byUser(request.at)),
