@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { startAppServer } from "../tests/support/app-server.ts";
 import { machineInfo } from "./bench/machine.ts";
 import {
+  appBenchEnv,
   appTarget,
   capacity,
   machinery,
@@ -37,15 +38,7 @@ const QUICK = args.quick;
 setWindowMs(QUICK ? 4_000 : 8_000);
 const WORKFLOW = "pitch-refiner";
 
-const appAt = (rate: number) =>
-  startAppServer({
-    BENCH_ROUTES: "1",
-    MODEL_PROVIDER: "offline",
-    OFFLINE_STAMP_TOKENS: "1",
-    OFFLINE_TOKENS_PER_SECOND: String(rate),
-    RUN_TOKEN_BUDGET: "0",
-    HEARTBEAT_MS: "10000",
-  });
+const appAt = (rate: number) => startAppServer(appBenchEnv(rate));
 
 async function streamingPhases(): Promise<Omit<BenchReport, "coldStart">> {
   const bare = await startBare();

@@ -40,6 +40,16 @@ export interface Stats {
   eventLoopDelayP99Ms: number;
 }
 
+/** The app as the benchmark runs it: the offline model at `rate` tokens/s, stamped, no run budget. */
+export const appBenchEnv = (rate: number): Record<string, string> => ({
+  BENCH_ROUTES: "1",
+  MODEL_PROVIDER: "offline",
+  OFFLINE_STAMP_TOKENS: "1",
+  OFFLINE_TOKENS_PER_SECOND: String(rate),
+  RUN_TOKEN_BUDGET: "0",
+  HEARTBEAT_MS: "10000",
+});
+
 const FIRST_APP_EVENT = /"type":"data-step"/;
 const FIRST_REFERENCE_EVENT = /"type":"(start|text-delta)"/;
 

@@ -29,12 +29,15 @@ export interface AppServer {
  */
 export async function startAppServer(
   env: Record<string, string> = {},
-  options: { port?: number } = {},
+  options: {
+    port?: number /** Another standalone layout's server.js (the A/B benchmark's). */;
+    script?: string;
+  } = {},
 ): Promise<AppServer> {
-  if (!existsSync(serverScript))
-    throw new Error("No standalone build: run `npm run build` before the server tests.");
+  const script = options.script ?? serverScript;
+  if (!existsSync(script)) throw new Error(`No standalone build at ${script}: run \`npm run build\` first.`);
   const port = options.port ?? (await freePort());
-  return startServerProcess([serverScript], {
+  return startServerProcess([script], {
     port,
     env: {
       NODE_ENV: "production",
