@@ -74,6 +74,11 @@ const record = (row: string, side: Side, value: number) => {
   samples[row] ??= { base: [], head: [], next: [] };
   samples[row][side].push(value);
 };
+/** A row's figures from the round just measured, for the progress line. */
+const latest = (row: string) =>
+  (["base", "head", "next"] as const)
+    .map((side) => `${side} ${samples[row]?.[side].at(-1)?.toFixed(2)}`)
+    .join(", ");
 
 console.log(`CPU per zero-delay run, ${ROUNDS} rounds`);
 {
@@ -85,9 +90,7 @@ console.log(`CPU per zero-delay run, ${ROUNDS} rounds`);
       const cost = await machinery(targets[side], 1, tokensPerRun);
       record("CPU per run, ms", side, cost.cpuMsEach);
     }
-    console.log(
-      `  round ${round + 1}: ${["base", "head", "next"].map((side) => `${side} ${samples["CPU per run, ms"]?.[side as Side].at(-1)?.toFixed(2)}`).join(", ")}`,
-    );
+    console.log(`  round ${round + 1}: ${latest("CPU per run, ms")}`);
   }
   await Promise.all(servers.map((server) => server.stop()));
 }
@@ -102,9 +105,7 @@ for (let round = 0; round < ROUNDS; round++) {
     record("first node event p99, ms", side, first.p99);
     await Promise.all(servers.map((server) => server.stop()));
   }
-  console.log(
-    `  round ${round + 1}: ${["base", "head", "next"].map((side) => `${side} p50 ${samples["first node event p50, ms"]?.[side as Side].at(-1)?.toFixed(1)}`).join(", ")}`,
-  );
+  console.log(`  round ${round + 1}: ${latest("first node event p50, ms")}`);
 }
 
 const rows = Object.entries(samples).map(([measure, sides]) => {

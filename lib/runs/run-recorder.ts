@@ -204,6 +204,9 @@ export class RunRecorder {
   async #write(): Promise<boolean> {
     if (this.#lost) return false;
     this.#lastSaveAt = performance.now();
+    // This save takes everything pending, so a node's end held for a later one is in it too.
+    if (this.#stepEndSave) clearTimeout(this.#stepEndSave);
+    this.#stepEndSave = undefined;
     const events = this.#takeEvents();
     const whole = this.#pending.length === 0;
     const steps = [...this.#dirtySteps].flatMap((id) => {

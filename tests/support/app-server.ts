@@ -30,7 +30,8 @@ export interface AppServer {
 export async function startAppServer(
   env: Record<string, string> = {},
   options: {
-    port?: number /** Another standalone layout's server.js (the A/B benchmark's). */;
+    port?: number;
+    /** Another standalone layout's server.js (the A/B benchmark's). */
     script?: string;
   } = {},
 ): Promise<AppServer> {
